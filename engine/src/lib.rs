@@ -1,0 +1,35 @@
+#![doc = include_str!("../../README.md")]
+#![deny(missing_docs)]
+
+mod booking;
+pub mod clock;
+mod error;
+mod holidays;
+mod lifecycle;
+mod model;
+mod plan;
+mod query;
+mod rules;
+#[cfg(feature = "scenario")]
+pub mod scenario;
+mod search;
+mod world;
+
+pub use booking::MAX_SERIES_WEEKS;
+pub use clock::{Clock, Date, Month, Now};
+pub use error::{ALL_CODES, Code, Codes, Error};
+pub use model::*;
+pub use plan::MAX_PLACES;
+pub use query::{Calendar, Claim, MAX_QUERY_DAYS, NO_CELL, Usage};
+pub use rules::{FeeClass, FeeReductions, PaymentRates, Rules, RulesSpec};
+pub use world::World;
+
+/// True when `date` is a national holiday of Japan (2000–2099).
+pub fn is_holiday(date: Date) -> bool {
+    holidays::is_holiday(date)
+}
+
+/// The Japanese name of the national holiday on `date`, if any.
+pub fn holiday_name(date: Date) -> Option<&'static str> {
+    holidays::holiday_name(date)
+}

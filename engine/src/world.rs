@@ -1,0 +1,567 @@
+//! The world: municipalities, facilities, children and bookings, with their indexes. Setup (adding or
+//! replacing entities) lives here; the rules live in `booking`, the transitions in `lifecycle`, the
+//! queries in `query`.
+
+use rustc_hash::FxHashMap;
+
+use crate::clock::{Clock, Date, Jd, Now, SLOTS, age_class, jd};
+use crate::error::{Code, Error};
+use crate::model::{
+    ApprovalSpec, BookingRecord, ChildSpec, FacilitySpec, Kind, MunicipalitySpec, Status,
+};
+use crate::plan::{Band, Plan};
+use crate::rules::{FeeClass, Rules};
+use crate::search::SearchIndex;
+
+pub(crate) struct Municipality {
+    pub spec: MunicipalitySpec,
+    pub rules: Rules,
+}
+
+/// Places held on one day at one facility, per quota and slot (and per age class), and the day's
+/// bookings (every status).
+#[derive(Clone)]
+pub(crate) struct DayLoad {
+    pub held: [[u16; SLOTS]; 2],
+    pub by_class: [[[u16; SLOTS]; 3]; 2],
+    pub bookings: Vec<u32>,
+}
+
+impl DayLoad {
+    fn new() -> DayLoad {
+        DayLoad {
+            held: [[0; SLOTS]; 2],
+            by_class: [[[0; SLOTS]; 3]; 2],
+            bookings: Vec::new(),
+        }
+    }
+}
+
+pub(crate) struct Facility {
+    pub spec: FacilitySpec,
+    pub plan: Plan,
+    pub muni: u32,
+    pub loads: FxHashMap<Jd, Box<DayLoad>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Approval {
+    pub facility: u32,
+    pub interview: Date,
+    pub last_use: Option<Date>,
+}
+
+pub(crate) struct Child {
+    /// The setup as given, without approvals (they live in `approvals`).
+    pub spec: ChildSpec,
+    pub muni: u32,
+    pub cert: Option<(Jd, Jd)>,
+    pub approvals: Vec<Approval>,
+    pub bookings: Vec<u32>,
+}
+
+impl Child {
+    pub(crate) fn birth(&self) -> Date {
+        self.spec.birth_date
+    }
+
+    pub(crate) fn fee_class(&self) -> FeeClass {
+        self.spec.fee_class
+    }
+
+    pub(crate) fn class_on(&self, day: Jd) -> Option<u8> {
+        age_class(self.spec.birth_date, crate::clock::date_of(day))
+    }
+
+    pub(crate) fn approval(&self, facility: u32) -> Option<&Approval> {
+        self.approvals.iter().find(|a| a.facility == facility)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Booking {
+    pub id: Box<str>,
+    pub child: u32,
+    pub facility: u32,
+    pub kind: Kind,
+    pub day: Jd,
+    pub band: Band,
+    pub status: Status,
+    pub check_in: Option<Clock>,
+    pub check_out: Option<Clock>,
+}
+
+impl Booking {
+    /// True while this booking holds places in a usage quota.
+    pub(crate) fn holds_quota(&self) -> bool {
+        self.kind != Kind::Interview && self.status.holds_place()
+    }
+
+    /// True while this booking is active for overlap.
+    pub(crate) fn is_active(&self) -> bool {
+        match self.kind {
+            Kind::Interview => matches!(self.status, Status::Provisional | Status::Confirmed),
+            _ => self.status.usage_active(),
+        }
+    }
+}
+
+pub(crate) struct Series {
+    pub id: Box<str>,
+    pub occurrences: Vec<u32>,
+}
+
+/// What an id names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IdRef {
+    Booking(u32),
+    Series(u32),
+}
+
+/// A whole world: the setup, every booking with its state, and "now". The engine's one entry point.
+///
+/// # Example
+/// ```
+/// use tsuen::{World, Now};
+/// let world = World::new(Now::parse("2026-01-13T09:00").unwrap());
+/// assert_eq!(world.now().to_string(), "2026-01-13T09:00");
+/// ```
+pub struct World {
+    pub(crate) now: Now,
+    pub(crate) municipalities: Vec<Municipality>,
+    pub(crate) muni_index: FxHashMap<String, u32>,
+    pub(crate) facilities: Vec<Facility>,
+    pub(crate) facility_index: FxHashMap<String, u32>,
+    pub(crate) children: Vec<Child>,
+    pub(crate) child_index: FxHashMap<String, u32>,
+    pub(crate) bookings: Vec<Booking>,
+    pub(crate) series: Vec<Series>,
+    pub(crate) ids: FxHashMap<Box<str>, IdRef>,
+    pub(crate) search: SearchIndex,
+}
+
+impl World {
+    /// An empty world at `now`.
+    pub fn new(now: Now) -> World {
+        World {
+            now,
+            municipalities: Vec::new(),
+            muni_index: FxHashMap::default(),
+            facilities: Vec::new(),
+            facility_index: FxHashMap::default(),
+            children: Vec::new(),
+            child_index: FxHashMap::default(),
+            bookings: Vec::new(),
+            series: Vec::new(),
+            ids: FxHashMap::default(),
+            search: SearchIndex::default(),
+        }
+    }
+
+    /// Now.
+    pub fn now(&self) -> Now {
+        self.now
+    }
+
+    /// Moves the clock (to any time: the caller decides whether it may go back).
+    pub fn set_now(&mut self, now: Now) {
+        self.now = now;
+    }
+
+    /// Adds a municipality, or replaces the one with that code (its facilities and children follow the
+    /// new rules).
+    ///
+    /// # Errors
+    /// `invalid_request` when a field is wrong (which one, and why).
+    pub fn put_municipality(&mut self, spec: MunicipalitySpec) -> Result<(), Error> {
+        if spec.code.is_empty() {
+            return Err(Error::invalid("code: must not be empty"));
+        }
+        spec.rules
+            .validate()
+            .map_err(|e| Error::invalid(format!("rules.{e}")))?;
+        let rules = spec.rules.resolve();
+        match self.muni_index.get(&spec.code) {
+            Some(&i) => self.municipalities[i as usize] = Municipality { spec, rules },
+            None => {
+                self.muni_index
+                    .insert(spec.code.clone(), self.municipalities.len() as u32);
+                self.municipalities.push(Municipality { spec, rules });
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a facility, or replaces the one with that id. Bookings stand.
+    ///
+    /// # Errors
+    /// `invalid_request` when a field is wrong (which one and why, an unknown municipality included).
+    pub fn put_facility(&mut self, spec: FacilitySpec) -> Result<(), Error> {
+        if spec.id.is_empty() {
+            return Err(Error::invalid("id: must not be empty"));
+        }
+        let muni = *self.muni_index.get(&spec.municipality).ok_or_else(|| {
+            Error::invalid(format!(
+                "municipality: unknown municipality {:?}",
+                spec.municipality
+            ))
+        })?;
+        let plan = Plan::compile(&spec).map_err(Error::invalid)?;
+        let fi = match self.facility_index.get(&spec.id) {
+            Some(&i) => {
+                let f = &mut self.facilities[i as usize];
+                f.spec = spec;
+                f.plan = plan;
+                f.muni = muni;
+                i
+            }
+            None => {
+                let i = self.facilities.len() as u32;
+                self.facility_index.insert(spec.id.clone(), i);
+                self.facilities.push(Facility {
+                    spec,
+                    plan,
+                    muni,
+                    loads: FxHashMap::default(),
+                });
+                i
+            }
+        };
+        self.search.facility_changed(&self.facilities, fi);
+        Ok(())
+    }
+
+    /// Adds a child, or replaces the one with that id. Bookings stand; approvals and last uses are
+    /// kept unless given anew (an approval given for a facility replaces the one held there).
+    ///
+    /// # Errors
+    /// `invalid_request` when a field is wrong (an unknown municipality or facility included).
+    pub fn put_child(&mut self, mut spec: ChildSpec) -> Result<(), Error> {
+        if spec.id.is_empty() {
+            return Err(Error::invalid("id: must not be empty"));
+        }
+        let muni = *self.muni_index.get(&spec.municipality).ok_or_else(|| {
+            Error::invalid(format!(
+                "municipality: unknown municipality {:?}",
+                spec.municipality
+            ))
+        })?;
+        let cert = match spec.certified {
+            Some([a, b]) if a > b => {
+                return Err(Error::invalid("certified: from must not be after to"));
+            }
+            Some([a, b]) => Some((jd(a), jd(b))),
+            None => None,
+        };
+        let given = spec
+            .approvals
+            .take()
+            .map(|list| self.approvals_of(&list))
+            .transpose()?;
+        match self.child_index.get(&spec.id).copied() {
+            Some(ci) => {
+                let old_birth = self.children[ci as usize].spec.birth_date;
+                let moves = old_birth != spec.birth_date;
+                if moves {
+                    self.rehold_child(ci, false);
+                }
+                let c = &mut self.children[ci as usize];
+                c.spec = spec;
+                c.muni = muni;
+                c.cert = cert;
+                if let Some(given) = given {
+                    for a in given {
+                        match c.approvals.iter_mut().find(|x| x.facility == a.facility) {
+                            Some(x) => *x = a,
+                            None => c.approvals.push(a),
+                        }
+                    }
+                }
+                if moves {
+                    self.rehold_child(ci, true);
+                }
+            }
+            None => {
+                self.child_index
+                    .insert(spec.id.clone(), self.children.len() as u32);
+                self.children.push(Child {
+                    spec,
+                    muni,
+                    cert,
+                    approvals: given.unwrap_or_default(),
+                    bookings: Vec::new(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn approvals_of(&self, list: &[ApprovalSpec]) -> Result<Vec<Approval>, Error> {
+        let mut out: Vec<Approval> = Vec::with_capacity(list.len());
+        for (i, a) in list.iter().enumerate() {
+            let facility = *self.facility_index.get(&a.facility).ok_or_else(|| {
+                Error::invalid(format!(
+                    "approvals[{i}].facility: unknown facility {:?}",
+                    a.facility
+                ))
+            })?;
+            if out.iter().any(|x| x.facility == facility) {
+                return Err(Error::invalid(format!(
+                    "approvals[{i}].facility: {:?} is listed twice",
+                    a.facility
+                )));
+            }
+            out.push(Approval {
+                facility,
+                interview: a.interview_date,
+                last_use: a.last_use,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Removes (`add == false`) or adds back the age-class holds of a child's bookings: used when its
+    /// birth date changes.
+    fn rehold_child(&mut self, ci: u32, add: bool) {
+        let list = self.children[ci as usize].bookings.clone();
+        for b in list {
+            if self.bookings[b as usize].holds_quota() {
+                self.hold_by_class(b, add);
+            }
+        }
+    }
+
+    pub(crate) fn hold_by_class(&mut self, b: u32, add: bool) {
+        let bk = &self.bookings[b as usize];
+        let Some(class) = self.children[bk.child as usize].class_on(bk.day) else {
+            return;
+        };
+        let quota = bk.kind.usage().expect("usage booking").quota();
+        let load = self.facilities[bk.facility as usize]
+            .loads
+            .get_mut(&bk.day)
+            .expect("load of a booking");
+        for s in bk.band.slots() {
+            let c = &mut load.by_class[quota][class as usize][s];
+            *c = if add { *c + 1 } else { *c - 1 };
+        }
+    }
+
+    /// Adds or removes the places a usage booking holds (quota and age class).
+    pub(crate) fn hold(&mut self, b: u32, add: bool) {
+        let bk = &self.bookings[b as usize];
+        let quota = bk.kind.usage().expect("usage booking").quota();
+        let (fi, day, band) = (bk.facility, bk.day, bk.band);
+        let load = self.facilities[fi as usize]
+            .loads
+            .get_mut(&day)
+            .expect("load of a booking");
+        for s in band.slots() {
+            let c = &mut load.held[quota][s];
+            *c = if add { *c + 1 } else { *c - 1 };
+        }
+        self.hold_by_class(b, add);
+        self.search
+            .load_changed(&self.facilities, fi, day, quota, band);
+    }
+
+    /// Stores a new booking (already judged, or restored) and, if it holds places, its holds.
+    pub(crate) fn insert_booking(&mut self, bk: Booking) -> u32 {
+        let b = self.bookings.len() as u32;
+        let (child, fi, day) = (bk.child, bk.facility, bk.day);
+        self.ids.insert(bk.id.clone(), IdRef::Booking(b));
+        let holds = bk.holds_quota();
+        self.bookings.push(bk);
+        self.children[child as usize].bookings.push(b);
+        self.facilities[fi as usize]
+            .loads
+            .entry(day)
+            .or_insert_with(|| Box::new(DayLoad::new()))
+            .bookings
+            .push(b);
+        if holds {
+            self.hold(b, true);
+        }
+        b
+    }
+
+    /// Changes a booking's status, releasing or taking places as the status says.
+    pub(crate) fn set_status(&mut self, b: u32, status: Status) {
+        let bk = &mut self.bookings[b as usize];
+        let before = bk.holds_quota();
+        bk.status = status;
+        let after = bk.holds_quota();
+        if before != after {
+            self.hold(b, after);
+        }
+    }
+
+    pub(crate) fn facility_rules(&self, fi: u32) -> &Rules {
+        &self.municipalities[self.facilities[fi as usize].muni as usize].rules
+    }
+
+    pub(crate) fn child_rules(&self, ci: u32) -> &Rules {
+        &self.municipalities[self.children[ci as usize].muni as usize].rules
+    }
+
+    pub(crate) fn facility_ix(&self, id: &str) -> Result<u32, Error> {
+        self.facility_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| Error::with_detail(Code::UnknownFacility, format!("facility {id:?}")))
+    }
+
+    pub(crate) fn child_ix(&self, id: &str) -> Result<u32, Error> {
+        self.child_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| Error::with_detail(Code::UnknownChild, format!("child {id:?}")))
+    }
+
+    pub(crate) fn id_ref(&self, id: &str) -> Result<IdRef, Error> {
+        self.ids
+            .get(id)
+            .copied()
+            .ok_or_else(|| Error::with_detail(Code::UnknownBooking, format!("booking {id:?}")))
+    }
+
+    /// One booking (not a series).
+    pub(crate) fn booking_ix(&self, id: &str) -> Result<u32, Error> {
+        match self.id_ref(id)? {
+            IdRef::Booking(b) => Ok(b),
+            IdRef::Series(_) => Err(Error::with_detail(
+                Code::UnknownBooking,
+                format!("{id:?} is a series: name one occurrence ({id}#1, …)"),
+            )),
+        }
+    }
+
+    /// The record of a booking: its whole state.
+    ///
+    /// # Errors
+    /// `unknown_booking` (a series id included).
+    pub fn booking(&self, id: &str) -> Result<BookingRecord, Error> {
+        Ok(self.record(self.booking_ix(id)?))
+    }
+
+    pub(crate) fn record(&self, b: u32) -> BookingRecord {
+        let bk = &self.bookings[b as usize];
+        BookingRecord {
+            id: bk.id.to_string(),
+            child: self.children[bk.child as usize].spec.id.clone(),
+            facility: self.facilities[bk.facility as usize].spec.id.clone(),
+            kind: bk.kind,
+            date: crate::clock::date_of(bk.day),
+            from: Clock::from_slot(bk.band.from),
+            to: Clock::from_slot(bk.band.to),
+            status: bk.status,
+            check_in: bk.check_in,
+            check_out: bk.check_out,
+        }
+    }
+
+    /// The status of a booking.
+    ///
+    /// # Errors
+    /// `unknown_booking` (a series id included).
+    pub fn status(&self, id: &str) -> Result<Status, Error> {
+        Ok(self.bookings[self.booking_ix(id)? as usize].status)
+    }
+
+    /// The occurrence ids of a series, in order.
+    ///
+    /// # Errors
+    /// `unknown_booking` when `id` is not a series.
+    pub fn series_occurrences(&self, id: &str) -> Result<Vec<String>, Error> {
+        match self.id_ref(id)? {
+            IdRef::Series(s) => Ok(self.series[s as usize]
+                .occurrences
+                .iter()
+                .map(|b| self.bookings[*b as usize].id.to_string())
+                .collect()),
+            IdRef::Booking(_) => Err(Error::with_detail(
+                Code::UnknownBooking,
+                format!("{id:?} is not a series"),
+            )),
+        }
+    }
+
+    /// The municipality setups.
+    pub fn municipalities(&self) -> impl Iterator<Item = &MunicipalitySpec> {
+        self.municipalities.iter().map(|m| &m.spec)
+    }
+
+    /// The facility setups (with the days closed at short notice).
+    pub fn facilities(&self) -> impl Iterator<Item = &FacilitySpec> {
+        self.facilities.iter().map(|f| &f.spec)
+    }
+
+    /// A facility's setup.
+    ///
+    /// # Errors
+    /// `unknown_facility`.
+    pub fn facility(&self, id: &str) -> Result<&FacilitySpec, Error> {
+        Ok(&self.facilities[self.facility_ix(id)? as usize].spec)
+    }
+
+    /// A child's setup with its current approvals and last uses.
+    ///
+    /// # Errors
+    /// `unknown_child`.
+    pub fn child(&self, id: &str) -> Result<ChildSpec, Error> {
+        Ok(self.child_spec(self.child_ix(id)?))
+    }
+
+    pub(crate) fn child_spec(&self, ci: u32) -> ChildSpec {
+        let c = &self.children[ci as usize];
+        let mut spec = c.spec.clone();
+        let mut approvals: Vec<ApprovalSpec> = c
+            .approvals
+            .iter()
+            .map(|a| ApprovalSpec {
+                facility: self.facilities[a.facility as usize].spec.id.clone(),
+                interview_date: a.interview,
+                last_use: a.last_use,
+            })
+            .collect();
+        approvals.sort_by(|a, b| a.facility.cmp(&b.facility));
+        spec.approvals = (!approvals.is_empty()).then_some(approvals);
+        spec
+    }
+
+    /// The number of bookings (occurrences count one each), every status.
+    pub fn booking_count(&self) -> usize {
+        self.bookings.len()
+    }
+
+    /// Every booking's record, in the order they were made.
+    pub fn bookings(&self) -> impl Iterator<Item = BookingRecord> + '_ {
+        (0..self.bookings.len() as u32).map(|b| self.record(b))
+    }
+
+    /// The bookings of a child, in the order they were made.
+    ///
+    /// # Errors
+    /// `unknown_child`.
+    pub fn bookings_of_child(&self, child: &str) -> Result<Vec<BookingRecord>, Error> {
+        let ci = self.child_ix(child)?;
+        Ok(self.children[ci as usize]
+            .bookings
+            .iter()
+            .map(|b| self.record(*b))
+            .collect())
+    }
+
+    /// The bookings of a facility on a day (every status).
+    ///
+    /// # Errors
+    /// `unknown_facility`.
+    pub fn bookings_of_day(&self, facility: &str, date: Date) -> Result<Vec<BookingRecord>, Error> {
+        let fi = self.facility_ix(facility)?;
+        Ok(self.facilities[fi as usize]
+            .loads
+            .get(&jd(date))
+            .map(|l| l.bookings.iter().map(|b| self.record(*b)).collect())
+            .unwrap_or_default())
+    }
+}

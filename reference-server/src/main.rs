@@ -1,0 +1,22 @@
+//! `tsuen`: the reference portal's binary. `tsuen scenario [--json] FILE...` runs scenario files.
+
+use std::process::ExitCode;
+
+mod scenario_cmd;
+
+const USAGE: &str = "usage: tsuen scenario [--json] FILE...";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("scenario") => scenario_cmd::run(&args[1..]),
+        Some("--help") | Some("-h") | None => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("tsuen: unknown command {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
