@@ -37,16 +37,13 @@ impl World {
     /// applies, alone; else the resolved request.
     pub(crate) fn resolve(&self, req: &BookRequest) -> Result<Resolved, Error> {
         valid_id(&req.id)?;
-        let band =
-            Band::new(req.from, req.to).map_err(|e| Error::invalid(format!("from/to: {e}")))?;
+        let band = Band::new(req.from, req.to).map_err(|e| Error::invalid(format!("from/to: {e}")))?;
         let weeks = match (req.kind, req.weeks) {
             (Kind::Regular, None) => {
                 return Err(Error::invalid("weeks: required for a regular booking"));
             }
             (Kind::Regular, Some(w)) if w == 0 || w > MAX_SERIES_WEEKS => {
-                return Err(Error::invalid(format!(
-                    "weeks: must be 1 to {MAX_SERIES_WEEKS}"
-                )));
+                return Err(Error::invalid(format!("weeks: must be 1 to {MAX_SERIES_WEEKS}")));
             }
             (Kind::Regular, Some(w)) => w,
             (_, Some(_)) => return Err(Error::invalid("weeks: only a regular booking has weeks")),
@@ -59,19 +56,9 @@ impl World {
         let child = self.child_ix(&req.child)?;
         let facility = self.facility_ix(&req.facility)?;
         if self.ids.contains_key(req.id.as_str()) {
-            return Err(Error::with_detail(
-                Code::DuplicateId,
-                format!("id {:?} is taken", req.id),
-            ));
+            return Err(Error::with_detail(Code::DuplicateId, format!("id {:?} is taken", req.id)));
         }
-        Ok(Resolved {
-            child,
-            facility,
-            kind: req.kind,
-            day,
-            band,
-            weeks,
-        })
+        Ok(Resolved { child, facility, kind: req.kind, day, band, weeks })
     }
 
     /// A dry run: the codes `book` would give, and no change.
@@ -90,11 +77,7 @@ impl World {
     pub fn check(&self, req: &BookRequest) -> Result<(), Error> {
         let r = self.resolve(req)?;
         let codes = self.judge(&r);
-        if codes.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::refused(codes))
-        }
+        if codes.is_empty() { Ok(()) } else { Err(Error::refused(codes)) }
     }
 
     /// Makes a booking (a regular series: all its occurrences, or none). Returns its status
@@ -132,10 +115,7 @@ impl World {
                 occurrences.push(self.insert_booking(make(id, r.day + 7 * k as i32)));
             }
             self.ids.insert(req.id.as_str().into(), IdRef::Series(s));
-            self.series.push(Series {
-                id: req.id.as_str().into(),
-                occurrences,
-            });
+            self.series.push(Series { occurrences });
         } else {
             self.insert_booking(make(req.id.as_str().into(), r.day));
         }
@@ -159,12 +139,7 @@ impl World {
         }
         self.judge_timing(r.day, rules.interview_lead_days, rules, &mut codes);
         let f = &self.facilities[r.facility as usize];
-        match f
-            .plan
-            .interviews
-            .get(&r.day)
-            .and_then(|l| l.iter().find(|p| p.band == r.band))
-        {
+        match f.plan.interviews.get(&r.day).and_then(|l| l.iter().find(|p| p.band == r.band)) {
             None => codes.insert(Code::OutsideHours),
             Some(p) => {
                 if self.interview_held(r.facility, r.day, r.band) >= p.places {
@@ -183,22 +158,17 @@ impl World {
         let Some(load) = self.facilities[fi as usize].loads.get(&day) else {
             return 0;
         };
-        load.bookings
-            .iter()
-            .map(|b| &self.bookings[*b as usize])
-            .filter(|b| {
-                b.kind == Kind::Interview && b.band == band && b.status != Status::Cancelled
-            })
-            .count() as u32
+        let external: u32 = load.ext_interviews.iter().filter(|(b, _)| *b == band).map(|(_, n)| n).sum();
+        external
+            + load
+                .bookings
+                .iter()
+                .map(|b| &self.bookings[*b as usize])
+                .filter(|b| b.kind == Kind::Interview && b.band == band && b.status != Status::Cancelled)
+                .count() as u32
     }
 
-    fn judge_timing(
-        &self,
-        day: Jd,
-        lead_days: u32,
-        rules: &crate::rules::Rules,
-        codes: &mut Codes,
-    ) {
+    fn judge_timing(&self, day: Jd, lead_days: u32, rules: &crate::rules::Rules, codes: &mut Codes) {
         let today = jd(self.now.date());
         if day < today || self.now.stamp() >= deadline(day, lead_days, rules.cutoff_time) {
             codes.insert(Code::LeadTime);
@@ -252,9 +222,7 @@ impl World {
             }
             match f.plan.open_hours(day) {
                 None => codes.insert(Code::FacilityClosed),
-                Some(h) if r.band.from < h.from || r.band.to > h.to => {
-                    codes.insert(Code::OutsideHours)
-                }
+                Some(h) if r.band.from < h.from || r.band.to > h.to => codes.insert(Code::OutsideHours),
                 Some(_) if offered => {
                     if !self.has_places(r.facility, day, quota, r.band, child.class_on(day)) {
                         codes.insert(Code::NoCapacity);
@@ -285,26 +253,14 @@ impl World {
                 Some((m, total)) if *m == month => *total += minutes,
                 _ => {
                     if let Some((m, total)) = month_minutes {
-                        self.judge_cap(
-                            r.child,
-                            m,
-                            total,
-                            child_rules.monthly_cap_minutes,
-                            &mut codes,
-                        );
+                        self.judge_cap(r.child, m, total, child_rules.monthly_cap_minutes, &mut codes);
                     }
                     month_minutes = Some((month, minutes));
                 }
             }
         }
         if let Some((m, total)) = month_minutes {
-            self.judge_cap(
-                r.child,
-                m,
-                total,
-                child_rules.monthly_cap_minutes,
-                &mut codes,
-            );
+            self.judge_cap(r.child, m, total, child_rules.monthly_cap_minutes, &mut codes);
         }
         codes
     }
@@ -322,11 +278,7 @@ impl World {
             .bookings
             .iter()
             .map(|b| &self.bookings[*b as usize])
-            .filter(|b| {
-                b.kind != Kind::Interview
-                    && b.status.counts_in_cap()
-                    && Month::key_of_jd(b.day) == month
-            })
+            .filter(|b| b.kind != Kind::Interview && b.status.counts_in_cap() && Month::key_of_jd(b.day) == month)
             .map(|b| b.band.minutes())
             .sum()
     }
@@ -342,14 +294,7 @@ impl World {
 
     /// True when every slot of the band has a place left in the quota (and in the age class's limit).
     /// The caller has checked that the day is open and the band inside the hours.
-    pub(crate) fn has_places(
-        &self,
-        fi: u32,
-        day: Jd,
-        quota: usize,
-        band: Band,
-        class: Option<u8>,
-    ) -> bool {
+    pub(crate) fn has_places(&self, fi: u32, day: Jd, quota: usize, band: Band, class: Option<u8>) -> bool {
         let f = &self.facilities[fi as usize];
         let q = &f.plan.quotas(day)[quota];
         let load = f.loads.get(&day);

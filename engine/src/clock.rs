@@ -39,9 +39,7 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     let ok = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !ok {
         return Err(format!("{s:?} is not a date of the form YYYY-MM-DD"));
     }
@@ -49,8 +47,7 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     let month: u8 = s[5..7].parse().expect("digits");
     let day: u8 = s[8..10].parse().expect("digits");
     let m = time::Month::try_from(month).map_err(|_| format!("{s:?} has no month {month}"))?;
-    Date::from_calendar_date(year, m, day)
-        .map_err(|_| format!("{s:?} is not a day of the calendar"))
+    Date::from_calendar_date(year, m, day).map_err(|_| format!("{s:?} is not a day of the calendar"))
 }
 
 /// Formats a date as `YYYY-MM-DD`.
@@ -86,7 +83,7 @@ impl Clock {
 
     /// True on :00 or :30.
     pub fn is_on_grid(self) -> bool {
-        self.0 % 30 == 0
+        self.0.is_multiple_of(30)
     }
 
     /// The slot starting at this time (for a time on the grid), or 48 for 24:00.
@@ -105,8 +102,7 @@ impl Clock {
     /// A message saying what is wrong.
     pub fn parse(s: &str) -> Result<Clock, String> {
         let b = s.as_bytes();
-        let ok =
-            b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
+        let ok = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
         if !ok {
             return Err(format!("{s:?} is not a time of the form HH:MM"));
         }
@@ -149,10 +145,7 @@ pub struct Now {
 impl Now {
     /// The given date at the given time (before 24:00).
     pub fn new(date: Date, time: Clock) -> Option<Now> {
-        (time.0 < DAY_MINUTES).then_some(Now {
-            date,
-            minute: time.0,
-        })
+        (time.0 < DAY_MINUTES).then_some(Now { date, minute: time.0 })
     }
 
     /// Midnight at the start of `date`.
@@ -227,10 +220,7 @@ pub struct Month {
 impl Month {
     /// The month of a date.
     pub fn of(date: Date) -> Month {
-        Month {
-            year: date.year(),
-            month: date.month() as u8,
-        }
+        Month { year: date.year(), month: date.month() as u8 }
     }
 
     /// Parses `YYYY-MM`.
@@ -239,11 +229,7 @@ impl Month {
     /// A message saying what is wrong.
     pub fn parse(s: &str) -> Result<Month, String> {
         let b = s.as_bytes();
-        let ok = b.len() == 7
-            && b[4] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || c.is_ascii_digit());
+        let ok = b.len() == 7 && b[4] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
         let bad = || format!("{s:?} is not a month of the form YYYY-MM");
         if !ok {
             return Err(bad());
@@ -252,20 +238,12 @@ impl Month {
         if !(1..=12).contains(&month) {
             return Err(bad());
         }
-        Ok(Month {
-            year: s[0..4].parse().expect("digits"),
-            month,
-        })
+        Ok(Month { year: s[0..4].parse().expect("digits"), month })
     }
 
     /// The first day of the month.
     pub fn first_day(self) -> Date {
-        Date::from_calendar_date(
-            self.year,
-            time::Month::try_from(self.month).expect("month"),
-            1,
-        )
-        .expect("valid")
+        Date::from_calendar_date(self.year, time::Month::try_from(self.month).expect("month"), 1).expect("valid")
     }
 
     /// A number that orders months and is equal for dates of the same month.
@@ -301,11 +279,7 @@ pub fn anniversary(date: Date, months: u32) -> Date {
         Ok(d) => d,
         Err(_) => {
             let next = month.next();
-            let ny = if next == time::Month::January {
-                y + 1
-            } else {
-                y
-            };
+            let ny = if next == time::Month::January { y + 1 } else { y };
             Date::from_calendar_date(ny, next, 1).expect("first of month")
         }
     }
@@ -360,12 +334,9 @@ pub(crate) mod serde_date {
             }
         }
 
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<Date>, D::Error> {
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
             let s = <Option<std::borrow::Cow<'de, str>>>::deserialize(d)?;
-            s.map(|s| parse_date(&s).map_err(serde::de::Error::custom))
-                .transpose()
+            s.map(|s| parse_date(&s).map_err(serde::de::Error::custom)).transpose()
         }
     }
 
@@ -389,10 +360,7 @@ pub(crate) mod serde_date {
                 fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                     f.write_str("a list of dates YYYY-MM-DD")
                 }
-                fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                    self,
-                    mut a: A,
-                ) -> Result<Vec<Date>, A::Error> {
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Vec<Date>, A::Error> {
                     let mut out = Vec::new();
                     while let Some(s) = a.next_element::<std::borrow::Cow<'de, str>>()? {
                         out.push(parse_date(&s).map_err(serde::de::Error::custom)?);
@@ -473,15 +441,9 @@ mod tests {
         assert!(Clock::parse("09:60").is_err());
         assert_eq!(Clock::parse("17:05").unwrap().minutes(), 17 * 60 + 5);
         assert!(!Clock::parse("17:05").unwrap().is_on_grid());
-        assert_eq!(
-            Clock::parse("15:10").unwrap().ceil_to_grid().to_string(),
-            "15:30"
-        );
+        assert_eq!(Clock::parse("15:10").unwrap().ceil_to_grid().to_string(), "15:30");
         assert!(Now::parse("2026-01-13T24:00").is_err());
-        assert_eq!(
-            Now::parse("2026-01-13").unwrap().to_string(),
-            "2026-01-13T00:00"
-        );
+        assert_eq!(Now::parse("2026-01-13").unwrap().to_string(), "2026-01-13T00:00");
         assert!(Month::parse("2026-13").is_err());
         assert!(Month::parse("2026/01").is_err());
         assert_eq!(Month::parse("2026-01").unwrap().to_string(), "2026-01");

@@ -72,11 +72,7 @@ pub const ALL_CODES: [Code; 19] = [
 
 /// (code, Japanese message, English message): the one table the portal and the browser both use.
 const MESSAGES: [(&str, &str, &str); 19] = [
-    (
-        "not_certified",
-        "この日は認定期間外です。",
-        "The child is not certified for this day.",
-    ),
+    ("not_certified", "この日は認定期間外です。", "The child is not certified for this day."),
     (
         "age_ineligible",
         "この日はお子さまの年齢が対象外です（生後6か月から3歳の誕生日の前々日まで）。",
@@ -87,21 +83,9 @@ const MESSAGES: [(&str, &str, &str); 19] = [
         "この施設の初回面談（または6か月以上利用がない場合の再面談）が必要です。",
         "An interview at this facility is required first (or again after six months without use).",
     ),
-    (
-        "lead_time",
-        "予約の受付期限を過ぎています。",
-        "Too late: the booking deadline for this day has passed.",
-    ),
-    (
-        "beyond_horizon",
-        "まだ予約を受け付けていない日です。",
-        "This day is not open for booking yet.",
-    ),
-    (
-        "facility_closed",
-        "この日は休園日です。",
-        "The facility is closed on this day.",
-    ),
+    ("lead_time", "予約の受付期限を過ぎています。", "Too late: the booking deadline for this day has passed."),
+    ("beyond_horizon", "まだ予約を受け付けていない日です。", "This day is not open for booking yet."),
+    ("facility_closed", "この日は休園日です。", "The facility is closed on this day."),
     (
         "outside_hours",
         "開所時間外（または面談枠のない時間帯）です。",
@@ -112,61 +96,17 @@ const MESSAGES: [(&str, &str, &str); 19] = [
         "この施設ではこの予約種別を受け付けていません。",
         "The facility does not offer this kind of booking.",
     ),
-    (
-        "no_capacity",
-        "空きがありません。",
-        "No place left at that time.",
-    ),
-    (
-        "overlap",
-        "同じ時間帯に別のご予約があります。",
-        "The child already has a booking at that time.",
-    ),
-    (
-        "monthly_cap",
-        "月の利用上限時間を超えます。",
-        "This would exceed the monthly limit of hours.",
-    ),
-    (
-        "duration",
-        "利用時間の長さが条件を満たしていません。",
-        "The length of the booking is not allowed.",
-    ),
-    (
-        "invalid_request",
-        "入力内容に誤りがあります。",
-        "The request is malformed.",
-    ),
-    (
-        "unknown_facility",
-        "施設が見つかりません。",
-        "No such facility.",
-    ),
-    (
-        "unknown_child",
-        "お子さまが見つかりません。",
-        "No such child.",
-    ),
-    (
-        "unknown_booking",
-        "予約が見つかりません。",
-        "No such booking.",
-    ),
-    (
-        "invalid_state",
-        "現在の予約状態ではこの操作はできません。",
-        "Not possible in the booking's current state.",
-    ),
-    (
-        "not_today",
-        "利用日当日ではありません。",
-        "This can only be done on the day of use.",
-    ),
-    (
-        "duplicate_id",
-        "このIDはすでに使われています。",
-        "This id is already taken.",
-    ),
+    ("no_capacity", "空きがありません。", "No place left at that time."),
+    ("overlap", "同じ時間帯に別のご予約があります。", "The child already has a booking at that time."),
+    ("monthly_cap", "月の利用上限時間を超えます。", "This would exceed the monthly limit of hours."),
+    ("duration", "利用時間の長さが条件を満たしていません。", "The length of the booking is not allowed."),
+    ("invalid_request", "入力内容に誤りがあります。", "The request is malformed."),
+    ("unknown_facility", "施設が見つかりません。", "No such facility."),
+    ("unknown_child", "お子さまが見つかりません。", "No such child."),
+    ("unknown_booking", "予約が見つかりません。", "No such booking."),
+    ("invalid_state", "現在の予約状態ではこの操作はできません。", "Not possible in the booking's current state."),
+    ("not_today", "利用日当日ではありません。", "This can only be done on the day of use."),
+    ("duplicate_id", "このIDはすでに使われています。", "This id is already taken."),
 ];
 
 impl Code {
@@ -266,27 +206,18 @@ pub struct Error {
 impl Error {
     /// An error with one code.
     pub fn new(code: Code) -> Error {
-        Error {
-            codes: code.into(),
-            detail: None,
-        }
+        Error { codes: code.into(), detail: None }
     }
 
     /// An error with one code and a detail (which field, what was wrong).
     pub fn with_detail(code: Code, detail: impl Into<String>) -> Error {
-        Error {
-            codes: code.into(),
-            detail: Some(detail.into()),
-        }
+        Error { codes: code.into(), detail: Some(detail.into()) }
     }
 
     /// A refusal carrying every rule it breaks. `codes` must not be empty.
     pub fn refused(codes: Codes) -> Error {
         debug_assert!(!codes.is_empty());
-        Error {
-            codes,
-            detail: None,
-        }
+        Error { codes, detail: None }
     }
 
     /// `invalid_request` with a detail.
@@ -366,10 +297,7 @@ mod tests {
         s.insert(Code::NotCertified);
         s.insert(Code::LeadTime);
         let e = Error::refused(s);
-        assert_eq!(
-            e.codes(),
-            vec![Code::NotCertified, Code::LeadTime, Code::Overlap]
-        );
+        assert_eq!(e.codes(), vec![Code::NotCertified, Code::LeadTime, Code::Overlap]);
         assert_eq!(e.to_string(), "not_certified, lead_time, overlap");
     }
 }

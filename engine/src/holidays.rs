@@ -126,11 +126,7 @@ fn table() -> &'static Table {
 fn day_index(date: Date) -> Option<usize> {
     let offset = date.to_julian_day().wrapping_sub(FIRST_JULIAN_DAY);
     // Negative offsets wrap to huge values and fail the check too.
-    if (offset as u32) < DAY_COUNT as u32 {
-        Some(offset as usize)
-    } else {
-        None
-    }
+    if (offset as u32) < DAY_COUNT as u32 { Some(offset as usize) } else { None }
 }
 
 /// True when `date` is a national holiday of Japan (祝日, 振替休日 or 国民の休日).
@@ -242,8 +238,7 @@ fn build() -> Table {
             base[i] = code;
         });
     }
-    let date_of =
-        |i: usize| Date::from_julian_day(FIRST_JULIAN_DAY + i as i32).expect("date in range");
+    let date_of = |i: usize| Date::from_julian_day(FIRST_JULIAN_DAY + i as i32).expect("date in range");
 
     // Pass 2: 振替休日.
     let mut codes = base.clone();
@@ -266,11 +261,7 @@ fn build() -> Table {
 
     // Pass 3: 国民の休日.
     for i in 1..DAY_COUNT - 1 {
-        if codes[i] == NONE
-            && base[i - 1] != NONE
-            && base[i + 1] != NONE
-            && date_of(i).weekday() != Weekday::Sunday
-        {
+        if codes[i] == NONE && base[i - 1] != NONE && base[i + 1] != NONE && date_of(i).weekday() != Weekday::Sunday {
             codes[i] = KOKUMIN;
         }
     }
@@ -281,10 +272,7 @@ fn build() -> Table {
             bits[i / 64] |= 1 << (i % 64);
         }
     }
-    Table {
-        bits,
-        codes: codes.into_boxed_slice(),
-    }
+    Table { bits, codes: codes.into_boxed_slice() }
 }
 
 #[cfg(test)]
@@ -623,11 +611,7 @@ mod tests {
     fn citizens_holidays() {
         for year in 2000..=2006 {
             // 5/4 between 憲法記念日 and こどもの日, unless it is a Sunday (2003).
-            let expected = if year == 2003 {
-                None
-            } else {
-                Some("国民の休日")
-            };
+            let expected = if year == 2003 { None } else { Some("国民の休日") };
             assert_eq!(holiday_name(d(year, 5, 4)), expected, "{year}-05-04");
         }
         assert_eq!(holiday_name(d(2009, 9, 22)), Some("国民の休日"));

@@ -13,6 +13,9 @@ mod rules;
 #[cfg(feature = "scenario")]
 pub mod scenario;
 mod search;
+mod setup;
+mod snapshot;
+mod view;
 mod world;
 
 pub use booking::MAX_SERIES_WEEKS;
@@ -22,6 +25,8 @@ pub use model::*;
 pub use plan::MAX_PLACES;
 pub use query::{Calendar, Claim, MAX_QUERY_DAYS, NO_CELL, Usage};
 pub use rules::{FeeClass, FeeReductions, PaymentRates, Rules, RulesSpec};
+pub use snapshot::Snapshot;
+pub use view::{HouseholdView, InterviewLoad, LoadRecord, ViewQuery};
 pub use world::World;
 
 /// True when `date` is a national holiday of Japan (2000–2099).

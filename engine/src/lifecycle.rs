@@ -24,14 +24,10 @@ impl World {
     /// `unknown_booking`; `invalid_state` when nothing is provisional.
     pub fn confirm(&mut self, id: &str) -> Result<(), Error> {
         let (targets, _) = self.targets(id)?;
-        let todo: Vec<u32> = targets
-            .into_iter()
-            .filter(|b| self.bookings[*b as usize].status == Status::Provisional)
-            .collect();
+        let todo: Vec<u32> =
+            targets.into_iter().filter(|b| self.bookings[*b as usize].status == Status::Provisional).collect();
         if todo.is_empty() {
-            return Err(invalid_state(format!(
-                "{id:?} has nothing provisional to confirm"
-            )));
+            return Err(invalid_state(format!("{id:?} has nothing provisional to confirm")));
         }
         for b in todo {
             self.set_status(b, Status::Confirmed);
@@ -61,9 +57,7 @@ impl World {
                         continue;
                     }
                     let rules = self.facility_rules(bk.facility);
-                    if bk.kind == Kind::Interview
-                        || now < deadline(bk.day, rules.free_cancel_days, rules.cutoff_time)
-                    {
+                    if bk.kind == Kind::Interview || now < deadline(bk.day, rules.free_cancel_days, rules.cutoff_time) {
                         Status::Cancelled
                     } else {
                         Status::CancelledLate
@@ -73,9 +67,7 @@ impl World {
             done.push((b, status));
         }
         if done.is_empty() {
-            return Err(invalid_state(format!(
-                "{id:?} has nothing that can be cancelled now"
-            )));
+            return Err(invalid_state(format!("{id:?} has nothing that can be cancelled now")));
         }
         Ok(done
             .into_iter()
@@ -102,25 +94,15 @@ impl World {
             return Err(invalid_state(format!("{id:?} is {}", bk.status.as_str())));
         }
         if jd(self.now.date()) < bk.day {
-            return Err(invalid_state(format!(
-                "{id:?}: the interview's day has not come"
-            )));
+            return Err(invalid_state(format!("{id:?}: the interview's day has not come")));
         }
         let (ci, fi, day) = (bk.child, bk.facility, crate::clock::date_of(bk.day));
-        self.bookings[b as usize].status = if approved {
-            Status::Approved
-        } else {
-            Status::Declined
-        };
+        self.bookings[b as usize].status = if approved { Status::Approved } else { Status::Declined };
         if approved {
             let c = &mut self.children[ci as usize];
             match c.approvals.iter_mut().find(|a| a.facility == fi) {
                 Some(a) => a.interview = day,
-                None => c.approvals.push(Approval {
-                    facility: fi,
-                    interview: day,
-                    last_use: None,
-                }),
+                None => c.approvals.push(Approval { facility: fi, interview: day, last_use: None }),
             }
         }
         Ok(())
@@ -142,16 +124,10 @@ impl World {
         let b = self.usage_booking(id)?;
         let bk = &mut self.bookings[b as usize];
         if bk.status != Status::Confirmed {
-            return Err(invalid_state(format!(
-                "{id:?} is {}, not confirmed",
-                bk.status.as_str()
-            )));
+            return Err(invalid_state(format!("{id:?} is {}, not confirmed", bk.status.as_str())));
         }
         if bk.day != jd(self.now.date()) {
-            return Err(Error::with_detail(
-                Code::NotToday,
-                format!("{id:?} is not for today"),
-            ));
+            return Err(Error::with_detail(Code::NotToday, format!("{id:?} is not for today")));
         }
         bk.status = Status::InUse;
         bk.check_in = Some(at);
@@ -168,18 +144,13 @@ impl World {
         let today = jd(self.now.date());
         let bk = &mut self.bookings[b as usize];
         if bk.status != Status::InUse {
-            return Err(invalid_state(format!(
-                "{id:?} is {}, not in use",
-                bk.status.as_str()
-            )));
+            return Err(invalid_state(format!("{id:?} is {}, not in use", bk.status.as_str())));
         }
         if today < bk.day {
             return Err(invalid_state(format!("{id:?}: its day has not come")));
         }
         if bk.check_in.is_some_and(|c| at < c) {
-            return Err(invalid_state(format!(
-                "{id:?}: check-out {at} is before the check-in"
-            )));
+            return Err(invalid_state(format!("{id:?}: check-out {at} is before the check-in")));
         }
         bk.status = Status::Completed;
         bk.check_out = Some(at);
@@ -200,10 +171,7 @@ impl World {
         let b = self.usage_booking(id)?;
         let bk = &self.bookings[b as usize];
         if bk.status != Status::Confirmed {
-            return Err(invalid_state(format!(
-                "{id:?} is {}, not confirmed",
-                bk.status.as_str()
-            )));
+            return Err(invalid_state(format!("{id:?} is {}, not confirmed", bk.status.as_str())));
         }
         if bk.day >= jd(self.now.date()) {
             return Err(invalid_state(format!("{id:?}: its day has not passed")));
@@ -228,17 +196,10 @@ impl World {
         }
         f.spec.interview_slots.retain(|s| s.date != date);
         f.plan.interviews.remove(&day);
-        let list = f
-            .loads
-            .get(&day)
-            .map(|l| l.bookings.clone())
-            .unwrap_or_default();
+        let list = f.loads.get(&day).map(|l| l.bookings.clone()).unwrap_or_default();
         let mut cancelled = Vec::new();
         for b in list {
-            if matches!(
-                self.bookings[b as usize].status,
-                Status::Provisional | Status::Confirmed
-            ) {
+            if matches!(self.bookings[b as usize].status, Status::Provisional | Status::Confirmed) {
                 self.set_status(b, Status::Cancelled);
                 cancelled.push(self.bookings[b as usize].id.to_string());
             }

@@ -116,9 +116,7 @@ pub struct Hours {
 impl Hours {
     /// The hours by weekday index (0 = Monday).
     pub fn by_index(&self) -> [Option<[Clock; 2]>; 7] {
-        [
-            self.mon, self.tue, self.wed, self.thu, self.fri, self.sat, self.sun,
-        ]
+        [self.mon, self.tue, self.wed, self.thu, self.fri, self.sat, self.sun]
     }
 }
 
@@ -236,11 +234,7 @@ pub struct FacilitySpec {
     /// Opening hours.
     pub hours: Hours,
     /// Closed dates.
-    #[serde(
-        default,
-        with = "serde_date::vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, with = "serde_date::vec", skip_serializing_if = "Vec::is_empty")]
     pub closed: Vec<Date>,
     /// Whether it closes on national holidays.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -281,11 +275,7 @@ pub struct ApprovalSpec {
     #[serde(with = "serde_date")]
     pub interview_date: Date,
     /// The last completed use there, if any.
-    #[serde(
-        default,
-        with = "serde_date::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "serde_date::option", skip_serializing_if = "Option::is_none")]
     pub last_use: Option<Date>,
 }
 
@@ -332,9 +322,7 @@ mod serde_cert {
         }
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<[Date; 2]>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[Date; 2]>, D::Error> {
         let v = <Option<[String; 2]>>::deserialize(d)?;
         match v {
             None => Ok(None),
@@ -413,14 +401,7 @@ impl Status {
 
     /// True while a usage booking holds its places.
     pub fn holds_place(self) -> bool {
-        matches!(
-            self,
-            Status::Provisional
-                | Status::Confirmed
-                | Status::InUse
-                | Status::Completed
-                | Status::NoShow
-        )
+        matches!(self, Status::Provisional | Status::Confirmed | Status::InUse | Status::Completed | Status::NoShow)
     }
 
     /// True while a usage booking counts against the monthly cap.
@@ -438,18 +419,12 @@ impl Status {
 
     /// True while a usage booking is active (for overlap and the daily maximum).
     pub fn usage_active(self) -> bool {
-        matches!(
-            self,
-            Status::Provisional | Status::Confirmed | Status::InUse | Status::Completed
-        )
+        matches!(self, Status::Provisional | Status::Confirmed | Status::InUse | Status::Completed)
     }
 
     /// True while the booking is billed in a claim.
     pub fn claimed(self) -> bool {
-        matches!(
-            self,
-            Status::Completed | Status::NoShow | Status::CancelledLate
-        )
+        matches!(self, Status::Completed | Status::NoShow | Status::CancelledLate)
     }
 }
 

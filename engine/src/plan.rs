@@ -29,10 +29,7 @@ impl Band {
         if from >= to {
             return Err(format!("{from}–{to}: from must be before to"));
         }
-        Ok(Band {
-            from: from.slot(),
-            to: to.slot(),
-        })
+        Ok(Band { from: from.slot(), to: to.slot() })
     }
 
     pub(crate) fn minutes(self) -> u32 {
@@ -89,10 +86,8 @@ impl Plan {
         let mut hours = [None; 7];
         for (i, h) in spec.hours.by_index().iter().enumerate() {
             if let Some([from, to]) = h {
-                hours[i] = Some(
-                    Band::new(*from, *to)
-                        .map_err(|e| format!("hours.{}: {e}", crate::clock::WEEKDAYS[i]))?,
-                );
+                hours[i] =
+                    Some(Band::new(*from, *to).map_err(|e| format!("hours.{}: {e}", crate::clock::WEEKDAYS[i]))?);
             }
         }
         let mut template = Box::new([[[0u16; SLOTS]; 2]; 7]);
@@ -112,14 +107,10 @@ impl Plan {
         for (i, o) in spec.capacity_overrides.iter().enumerate() {
             let b = Band::new(o.from, o.to).map_err(|e| format!("capacity_overrides[{i}]: {e}"))?;
             if o.regular.is_none() && o.flexible.is_none() {
-                return Err(format!(
-                    "capacity_overrides[{i}]: must name at least one quota (regular or flexible)"
-                ));
+                return Err(format!("capacity_overrides[{i}]: must name at least one quota (regular or flexible)"));
             }
             let day = jd(o.date);
-            let q = overrides
-                .entry(day)
-                .or_insert_with(|| Box::new(template[weekday(day)]));
+            let q = overrides.entry(day).or_insert_with(|| Box::new(template[weekday(day)]));
             for (quota, v) in [(0, o.regular), (1, o.flexible)] {
                 if v.is_some() {
                     let p = places(v, &format!("capacity_overrides[{i}]"))?;
@@ -130,15 +121,11 @@ impl Plan {
             }
         }
         let mut age_limits = [[None; 3]; 2];
-        for (quota, limits) in [
-            (0, &spec.age_limits.regular),
-            (1, &spec.age_limits.flexible),
-        ] {
+        for (quota, limits) in [(0, &spec.age_limits.regular), (1, &spec.age_limits.flexible)] {
             if let Some(l) = limits {
                 for (class, v) in l.by_class().iter().enumerate() {
                     if let Some(v) = v {
-                        age_limits[quota][class] =
-                            Some(places(Some(*v), &format!("age_limits.{class}"))?);
+                        age_limits[quota][class] = Some(places(Some(*v), &format!("age_limits.{class}"))?);
                     }
                 }
             }
@@ -149,10 +136,7 @@ impl Plan {
             let list = interviews.entry(jd(s.date)).or_default();
             match list.iter_mut().find(|p| p.band == band) {
                 Some(p) => p.places = p.places.saturating_add(s.places),
-                None => list.push(InterviewPlaces {
-                    band,
-                    places: s.places,
-                }),
+                None => list.push(InterviewPlaces { band, places: s.places }),
             }
         }
         if let Some(m) = spec.max_booking_minutes

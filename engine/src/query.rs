@@ -46,10 +46,7 @@ impl Calendar {
         for d in 0..self.days() {
             let date = date_of(jd(self.from) + d as i32);
             let day: BTreeMap<String, u16> = (0..SLOTS)
-                .filter_map(|s| {
-                    self.places(d, s)
-                        .map(|p| (Clock::from_slot(s as u8).to_string(), p))
-                })
+                .filter_map(|s| self.places(d, s).map(|p| (Clock::from_slot(s as u8).to_string(), p)))
                 .collect();
             out.insert(format_date(date), day);
         }
@@ -81,9 +78,7 @@ pub struct Claim {
 
 fn check_days(n: u32, field: &str) -> Result<(), Error> {
     if n == 0 || n > MAX_QUERY_DAYS {
-        return Err(Error::invalid(format!(
-            "{field}: must be 1 to {MAX_QUERY_DAYS}"
-        )));
+        return Err(Error::invalid(format!("{field}: must be 1 to {MAX_QUERY_DAYS}")));
     }
     Ok(())
 }
@@ -97,10 +92,7 @@ impl World {
     pub fn calendar(&self, q: &CalendarQuery) -> Result<Calendar, Error> {
         let mut cells = Vec::new();
         self.calendar_into(&q.facility, q.from, q.days, q.child.as_deref(), &mut cells)?;
-        Ok(Calendar {
-            from: q.from,
-            cells,
-        })
+        Ok(Calendar { from: q.from, cells })
     }
 
     /// The compact calendar written into a caller's buffer (cleared first): the fast path of the
@@ -132,14 +124,7 @@ impl World {
     }
 
     /// Places left per slot of one day in one quota (or [`NO_CELL`]).
-    pub(crate) fn day_cells(
-        &self,
-        fi: u32,
-        day: Jd,
-        kind: UsageKind,
-        ci: Option<u32>,
-        row: &mut [i16; SLOTS],
-    ) {
+    pub(crate) fn day_cells(&self, fi: u32, day: Jd, kind: UsageKind, ci: Option<u32>, row: &mut [i16; SLOTS]) {
         let f = &self.facilities[fi as usize];
         let Some(h) = f.plan.open_hours(day) else {
             return;
@@ -210,11 +195,7 @@ impl World {
         let ci = self.child_ix(child)?;
         let minutes = self.counted_minutes(ci, month.key());
         let cap = self.child_rules(ci).monthly_cap_minutes;
-        Ok(Usage {
-            minutes,
-            cap_minutes: cap,
-            left_minutes: cap.saturating_sub(minutes),
-        })
+        Ok(Usage { minutes, cap_minutes: cap, left_minutes: cap.saturating_sub(minutes) })
     }
 
     /// Billed minutes of a booking: booked minutes; once checked out, from the booked start to the
@@ -240,10 +221,7 @@ impl World {
     pub fn fee(&self, id: &str) -> Result<u32, Error> {
         let bk = &self.bookings[self.booking_ix(id)? as usize];
         let f = &self.facilities[bk.facility as usize];
-        let per_hour = f
-            .plan
-            .fee_per_hour_yen
-            .unwrap_or(self.facility_rules(bk.facility).fee_per_hour_yen);
+        let per_hour = f.plan.fee_per_hour_yen.unwrap_or(self.facility_rules(bk.facility).fee_per_hour_yen);
         let child = &self.children[bk.child as usize];
         let reduction = self.child_rules(bk.child).fee_reductions_yen[child.fee_class().index()];
         let net = u64::from(per_hour.saturating_sub(reduction));
@@ -259,11 +237,7 @@ impl World {
         let fi = self.facility_ix(facility)?;
         let f = &self.facilities[fi as usize];
         let first = jd(month.first_day());
-        let mut claim = Claim {
-            total_yen: 0,
-            by_municipality: BTreeMap::new(),
-            bookings: 0,
-        };
+        let mut claim = Claim { total_yen: 0, by_municipality: BTreeMap::new(), bookings: 0 };
         for day in first..first + 31 {
             if Month::key_of_jd(day) != month.key() {
                 break;
@@ -278,16 +252,11 @@ impl World {
                 }
                 let child = &self.children[bk.child as usize];
                 let rates = &self.municipalities[child.muni as usize];
-                let rate = child
-                    .class_on(day)
-                    .map_or(0, |c| rates.rules.payment_per_hour_yen[c as usize]);
+                let rate = child.class_on(day).map_or(0, |c| rates.rules.payment_per_hour_yen[c as usize]);
                 let yen = u64::from(Self::billed_minutes(bk)) * u64::from(rate) / 60;
                 claim.total_yen += yen;
                 claim.bookings += 1;
-                *claim
-                    .by_municipality
-                    .entry(rates.spec.code.clone())
-                    .or_default() += yen;
+                *claim.by_municipality.entry(rates.spec.code.clone()).or_default() += yen;
             }
         }
         Ok(claim)

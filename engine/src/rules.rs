@@ -189,9 +189,7 @@ impl RulesSpec {
             cutoff_time: self.cutoff_time.unwrap_or(d.cutoff_time),
             horizon_days: self.horizon_days.unwrap_or(d.horizon_days),
             interview_lead_days: self.interview_lead_days.unwrap_or(d.interview_lead_days),
-            interview_valid_months: self
-                .interview_valid_months
-                .unwrap_or(d.interview_valid_months),
+            interview_valid_months: self.interview_valid_months.unwrap_or(d.interview_valid_months),
             free_cancel_days: self.free_cancel_days.unwrap_or(d.free_cancel_days),
             min_booking_minutes: self.min_booking_minutes.unwrap_or(d.min_booking_minutes),
             max_booking_minutes: self.max_booking_minutes,
@@ -205,11 +203,7 @@ impl RulesSpec {
                 r.low_income.unwrap_or(dr[3]),
                 r.support_needed.unwrap_or(dr[4]),
             ],
-            payment_per_hour_yen: [
-                p.age0.unwrap_or(dp[0]),
-                p.age1.unwrap_or(dp[1]),
-                p.age2.unwrap_or(dp[2]),
-            ],
+            payment_per_hour_yen: [p.age0.unwrap_or(dp[0]), p.age1.unwrap_or(dp[1]), p.age2.unwrap_or(dp[2])],
         }
     }
 }
@@ -220,10 +214,9 @@ mod tests {
 
     #[test]
     fn partial_maps_override_only_their_keys() {
-        let spec: RulesSpec = serde_json::from_str(
-            r#"{"fee_reductions_yen": {"welfare": 100}, "payment_per_hour_yen": {"1": 1500}}"#,
-        )
-        .unwrap();
+        let spec: RulesSpec =
+            serde_json::from_str(r#"{"fee_reductions_yen": {"welfare": 100}, "payment_per_hour_yen": {"1": 1500}}"#)
+                .unwrap();
         let r = spec.resolve();
         assert_eq!(r.fee_reductions_yen, [0, 100, 240, 210, 150]);
         assert_eq!(r.payment_per_hour_yen, [1700, 1500, 1400]);
@@ -232,9 +225,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_are_refused() {
-        assert!(
-            serde_json::from_str::<RulesSpec>(r#"{"fee_reductions_yen": {"rich": 1}}"#).is_err()
-        );
+        assert!(serde_json::from_str::<RulesSpec>(r#"{"fee_reductions_yen": {"rich": 1}}"#).is_err());
         assert!(serde_json::from_str::<RulesSpec>(r#"{"lead_dayz": 1}"#).is_err());
         assert!(serde_json::from_str::<RulesSpec>(r#"{"lead_days": -1}"#).is_err());
         let s: RulesSpec = serde_json::from_str(r#"{"max_booking_minutes": 20}"#).unwrap();

@@ -16,8 +16,7 @@ use serde_json::{Map, Value, json};
 use crate::clock::{Clock, Date, Month, Now, SLOTS, format_date, jd, serde_date};
 use crate::error::{Code, Error};
 use crate::model::{
-    BookRequest, CalendarQuery, CancelBy, ChildSpec, FacilitySpec, MunicipalitySpec, RegularQuery,
-    SearchQuery,
+    BookRequest, CalendarQuery, CancelBy, ChildSpec, FacilitySpec, MunicipalitySpec, RegularQuery, SearchQuery,
 };
 use crate::world::World;
 
@@ -65,72 +64,16 @@ pub struct ScenarioFile {
     pub steps: Vec<Value>,
 }
 
-fn invalid_file(msg: impl Into<String>) -> Error {
-    Error::invalid(msg)
-}
+use crate::setup::invalid_file;
 
 /// Parses a JSON value into `T`, naming the path of the first wrong field.
 fn parse_at<T: DeserializeOwned>(v: &Value, at: &str) -> Result<T, String> {
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        let sep = if at.is_empty() || path.is_empty() {
-            ""
-        } else {
-            "."
-        };
+        let sep = if at.is_empty() || path.is_empty() { "" } else { "." };
         format!("{at}{sep}{path}: {}", e.into_inner())
     })
-}
-
-/// Builds a world from a setup, naming where a setup is wrong.
-///
-/// # Errors
-/// `invalid_request` with where and why.
-pub fn world_from_setup(
-    today: Now,
-    municipalities: &[MunicipalitySpec],
-    facilities: &[FacilitySpec],
-    children: &[ChildSpec],
-) -> Result<World, Error> {
-    let mut w = World::new(today);
-    for (i, m) in municipalities.iter().enumerate() {
-        if w.muni_index.contains_key(&m.code) {
-            return Err(invalid_file(format!(
-                "municipalities[{i}].code: {:?} is listed twice",
-                m.code
-            )));
-        }
-        w.put_municipality(m.clone())
-            .map_err(|e| invalid_file(format!("municipalities[{i}].{}", detail(&e))))?;
-    }
-    for (i, f) in facilities.iter().enumerate() {
-        if w.facility_index.contains_key(&f.id) {
-            return Err(invalid_file(format!(
-                "facilities[{i}].id: {:?} is listed twice",
-                f.id
-            )));
-        }
-        w.put_facility(f.clone())
-            .map_err(|e| invalid_file(format!("facilities[{i}].{}", detail(&e))))?;
-    }
-    for (i, c) in children.iter().enumerate() {
-        if w.child_index.contains_key(&c.id) {
-            return Err(invalid_file(format!(
-                "children[{i}].id: {:?} is listed twice",
-                c.id
-            )));
-        }
-        w.put_child(c.clone())
-            .map_err(|e| invalid_file(format!("children[{i}].{}", detail(&e))))?;
-    }
-    Ok(w)
-}
-
-fn detail(e: &Error) -> String {
-    e.detail()
-        .map(str::to_owned)
-        .unwrap_or_else(|| e.to_string())
 }
 
 /// Runs a scenario file's text.
@@ -139,44 +82,26 @@ fn detail(e: &Error) -> String {
 /// `invalid_request` when the file is invalid (not JSON, a bad setup, a malformed step), saying where
 /// and why.
 pub fn run(text: &str) -> Result<ScenarioResult, Error> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| invalid_file(format!("not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| invalid_file(format!("not valid JSON: {e}")))?;
     let file: ScenarioFile = parse_at(&value, "").map_err(invalid_file)?;
-    let mut world = world_from_setup(
-        file.today,
-        &file.municipalities,
-        &file.facilities,
-        &file.children,
-    )?;
-    let mut result = ScenarioResult {
-        name: file.name.clone(),
-        passed: 0,
-        failed: 0,
-        failures: Vec::new(),
-    };
+    let mut world = crate::setup::world_from_setup(file.today, &file.municipalities, &file.facilities, &file.children)?;
+    let mut result = ScenarioResult { name: file.name.clone(), passed: 0, failed: 0, failures: Vec::new() };
     for (i, step) in file.steps.iter().enumerate() {
         let at = format!("steps[{i}]");
-        let obj = step
-            .as_object()
-            .ok_or_else(|| invalid_file(format!("{at}: a step must be an object")))?;
+        let obj = step.as_object().ok_or_else(|| invalid_file(format!("{at}: a step must be an object")))?;
         let ops: Vec<&String> = obj.keys().filter(|k| *k != "expect").collect();
         let op = match ops.as_slice() {
             [op] => op.as_str(),
             [] => return Err(invalid_file(format!("{at}: no operation"))),
             _ => {
-                return Err(invalid_file(format!(
-                    "{at}: several operations ({})",
-                    join(&ops)
-                )));
+                return Err(invalid_file(format!("{at}: several operations ({})", join(&ops))));
             }
         };
         let arg = &obj[op];
         let expect = obj.get("expect");
         if op == "today" {
             if expect.is_some() {
-                return Err(invalid_file(format!(
-                    "{at}.expect: a today step has no expect"
-                )));
+                return Err(invalid_file(format!("{at}.expect: a today step has no expect")));
             }
             let now = arg
                 .as_str()
@@ -184,19 +109,13 @@ pub fn run(text: &str) -> Result<ScenarioResult, Error> {
                 .and_then(Now::parse)
                 .map_err(|e| invalid_file(format!("{at}.today: {e}")))?;
             if now < world.now() {
-                return Err(invalid_file(format!(
-                    "{at}.today: {now} goes back from {}",
-                    world.now()
-                )));
+                return Err(invalid_file(format!("{at}.today: {now} goes back from {}", world.now())));
             }
             world.set_now(now);
             continue;
         }
-        let kind =
-            op_kind(op).ok_or_else(|| invalid_file(format!("{at}: unknown operation {op:?}")))?;
-        let expected = expect
-            .map(|e| Expected::parse(e, kind, &format!("{at}.expect")))
-            .transpose()?;
+        let kind = op_kind(op).ok_or_else(|| invalid_file(format!("{at}: unknown operation {op:?}")))?;
+        let expected = expect.map(|e| Expected::parse(e, kind, &format!("{at}.expect"))).transpose()?;
         let outcome = run_op(&mut world, op, arg);
         if let Some(expected) = expected {
             let (ok, actual) = expected.compare(&outcome);
@@ -217,10 +136,7 @@ pub fn run(text: &str) -> Result<ScenarioResult, Error> {
 }
 
 fn join(keys: &[&String]) -> String {
-    keys.iter()
-        .map(|k| k.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -235,8 +151,8 @@ enum OpKind {
 
 fn op_kind(op: &str) -> Option<OpKind> {
     Some(match op {
-        "check" | "facility" | "child" | "close_day" | "book" | "confirm" | "cancel"
-        | "interview_result" | "check_in" | "check_out" | "no_show" => OpKind::Write,
+        "check" | "facility" | "child" | "close_day" | "book" | "confirm" | "cancel" | "interview_result"
+        | "check_in" | "check_out" | "no_show" => OpKind::Write,
         "status" => OpKind::Status,
         "fee" | "usage" | "claim" => OpKind::Number,
         "calendar" => OpKind::Calendar,
@@ -254,8 +170,7 @@ fn arg<T: DeserializeOwned>(v: &Value) -> Result<T, Error> {
 }
 
 fn id_arg(v: &Value) -> Result<&str, Error> {
-    v.as_str()
-        .ok_or_else(|| Error::invalid("expected a booking id (a string)"))
+    v.as_str().ok_or_else(|| Error::invalid("expected a booking id (a string)"))
 }
 
 #[derive(Deserialize)]
@@ -323,10 +238,7 @@ fn run_op(w: &mut World, op: &str, v: &Value) -> Outcome {
         "confirm" => ok(w.confirm(id_arg(v)?)),
         "cancel" => {
             let a = match v {
-                Value::String(s) => CancelArg {
-                    booking: s.clone(),
-                    by: CancelBy::Parent,
-                },
+                Value::String(s) => CancelArg { booking: s.clone(), by: CancelBy::Parent },
                 _ => arg(v)?,
             };
             ok(w.cancel(&a.booking, a.by))
@@ -348,13 +260,11 @@ fn run_op(w: &mut World, op: &str, v: &Value) -> Outcome {
         "fee" => w.fee(id_arg(v)?).map(|f| json!(f)),
         "usage" => {
             let a: UsageArg = arg(v)?;
-            w.usage(&a.child, month_arg(&a.month)?)
-                .map(|u| json!(u.minutes))
+            w.usage(&a.child, month_arg(&a.month)?).map(|u| json!(u.minutes))
         }
         "claim" => {
             let a: ClaimArg = arg(v)?;
-            w.claim(&a.facility, month_arg(&a.month)?)
-                .map(|c| json!(c.total_yen))
+            w.claim(&a.facility, month_arg(&a.month)?).map(|c| json!(c.total_yen))
         }
         "calendar" => {
             let q: CalendarQuery = arg(v)?;
@@ -364,18 +274,13 @@ fn run_op(w: &mut World, op: &str, v: &Value) -> Outcome {
                 let date = crate::clock::date_of(jd(q.from) + d as i32);
                 let mut day = Map::new();
                 for s in 0..SLOTS {
-                    day.insert(
-                        Clock::from_slot(s as u8).to_string(),
-                        json!(cal.places(d, s)),
-                    );
+                    day.insert(Clock::from_slot(s as u8).to_string(), json!(cal.places(d, s)));
                 }
                 out.insert(format_date(date), Value::Object(day));
             }
             Ok(Value::Object(out))
         }
-        "regular_availability" => w
-            .regular_availability(&arg::<RegularQuery>(v)?)
-            .map(|l| json!(l)),
+        "regular_availability" => w.regular_availability(&arg::<RegularQuery>(v)?).map(|l| json!(l)),
         "search" => w.search(&arg::<SearchQuery>(v)?).map(|l| json!(l)),
         _ => unreachable!("operation kinds are checked first"),
     }
@@ -416,35 +321,29 @@ impl Expected {
                     crate::clock::parse_date(d).is_ok()
                         && cells.as_object().is_some_and(|c| {
                             c.iter().all(|(t, p)| {
-                                Clock::parse(t)
-                                    .is_ok_and(|t| t.is_on_grid() && t < Clock::END_OF_DAY)
+                                Clock::parse(t).is_ok_and(|t| t.is_on_grid() && t < Clock::END_OF_DAY)
                                     && (p.is_null() || p.is_u64())
                             })
                         })
                 })
             }),
-            OpKind::List => v
-                .as_array()
-                .is_some_and(|l| l.iter().all(|x| x.is_null() || x.is_u64())),
+            OpKind::List => v.as_array().is_some_and(|l| l.iter().all(|x| x.is_null() || x.is_u64())),
             OpKind::Set => v.as_array().is_some_and(|l| l.iter().all(Value::is_string)),
         };
         if !fits {
-            return Err(invalid_file(format!(
-                "{at}: {v} is not an expectation this operation can meet"
-            )));
+            return Err(invalid_file(format!("{at}: {v} is not an expectation this operation can meet")));
         }
         Ok(Expected::Value(v.clone()))
     }
 
     fn parse_errors(v: &Value, at: &str) -> Result<Expected, Error> {
-        let list = v
-            .as_array()
-            .ok_or_else(|| invalid_file(format!("{at}.errors: must be a list of codes")))?;
+        let list = v.as_array().ok_or_else(|| invalid_file(format!("{at}.errors: must be a list of codes")))?;
         let mut codes = Vec::new();
         for (i, c) in list.iter().enumerate() {
-            let code = c.as_str().and_then(Code::parse).ok_or_else(|| {
-                invalid_file(format!("{at}.errors[{i}]: {c} is not a code of SPEC.md"))
-            })?;
+            let code = c
+                .as_str()
+                .and_then(Code::parse)
+                .ok_or_else(|| invalid_file(format!("{at}.errors[{i}]: {c} is not a code of SPEC.md")))?;
             codes.push(code);
         }
         codes.sort();
@@ -457,10 +356,7 @@ impl Expected {
         match (self, outcome) {
             (_, Err(e)) => {
                 let actual = errors_value(&e.codes());
-                (
-                    matches!(self, Expected::Errors(c) if *c == e.codes()),
-                    actual,
-                )
+                (matches!(self, Expected::Errors(c) if *c == e.codes()), actual)
             }
             (Expected::Errors(_), Ok(v)) => (false, v.clone()),
             (Expected::Value(exp), Ok(actual)) => {
@@ -472,13 +368,7 @@ impl Expected {
                     for (d, cells) in days {
                         let mut got = Map::new();
                         for (t, _) in cells.as_object().into_iter().flatten() {
-                            got.insert(
-                                t.clone(),
-                                have.get(d)
-                                    .and_then(|x| x.get(t))
-                                    .cloned()
-                                    .unwrap_or(Value::Null),
-                            );
+                            got.insert(t.clone(), have.get(d).and_then(|x| x.get(t)).cloned().unwrap_or(Value::Null));
                         }
                         shown.insert(d.clone(), Value::Object(got));
                     }

@@ -13,15 +13,7 @@ pub(crate) struct SearchIndex {}
 impl SearchIndex {
     pub(crate) fn facility_changed(&mut self, _facilities: &[Facility], _fi: u32) {}
 
-    pub(crate) fn load_changed(
-        &mut self,
-        _facilities: &[Facility],
-        _fi: u32,
-        _day: Jd,
-        _quota: usize,
-        _band: Band,
-    ) {
-    }
+    pub(crate) fn load_changed(&mut self, _facilities: &[Facility], _fi: u32, _day: Jd, _quota: usize, _band: Band) {}
 }
 
 impl World {
@@ -33,12 +25,10 @@ impl World {
     /// `invalid_request` (bad band, unknown municipality), `unknown_child`.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<String>, Error> {
         let band = Band::new(q.from, q.to).map_err(|e| Error::invalid(format!("from/to: {e}")))?;
-        let muni = *self.muni_index.get(&q.municipality).ok_or_else(|| {
-            Error::invalid(format!(
-                "municipality: unknown municipality {:?}",
-                q.municipality
-            ))
-        })?;
+        let muni = *self
+            .muni_index
+            .get(&q.municipality)
+            .ok_or_else(|| Error::invalid(format!("municipality: unknown municipality {:?}", q.municipality)))?;
         let ci = q.child.as_deref().map(|c| self.child_ix(c)).transpose()?;
         let mut out: Vec<String> = self
             .search_brute(muni, q.kind, jd(q.date), band, ci)
@@ -50,30 +40,14 @@ impl World {
     }
 
     /// Facility indexes found by checking every facility of the municipality.
-    pub(crate) fn search_brute(
-        &self,
-        muni: u32,
-        kind: UsageKind,
-        day: Jd,
-        band: Band,
-        ci: Option<u32>,
-    ) -> Vec<u32> {
+    pub(crate) fn search_brute(&self, muni: u32, kind: UsageKind, day: Jd, band: Band, ci: Option<u32>) -> Vec<u32> {
         (0..self.facilities.len() as u32)
-            .filter(|&fi| {
-                self.facilities[fi as usize].muni == muni && self.fits(fi, kind, day, band, ci)
-            })
+            .filter(|&fi| self.facilities[fi as usize].muni == muni && self.fits(fi, kind, day, band, ci))
             .collect()
     }
 
     /// True when the facility has a place in every slot of the band.
-    pub(crate) fn fits(
-        &self,
-        fi: u32,
-        kind: UsageKind,
-        day: Jd,
-        band: Band,
-        ci: Option<u32>,
-    ) -> bool {
+    pub(crate) fn fits(&self, fi: u32, kind: UsageKind, day: Jd, band: Band, ci: Option<u32>) -> bool {
         let f = &self.facilities[fi as usize];
         if !f.plan.offers(kind) {
             return false;

@@ -6,9 +6,7 @@ use rustc_hash::FxHashMap;
 
 use crate::clock::{Clock, Date, Jd, Now, SLOTS, age_class, jd};
 use crate::error::{Code, Error};
-use crate::model::{
-    ApprovalSpec, BookingRecord, ChildSpec, FacilitySpec, Kind, MunicipalitySpec, Status,
-};
+use crate::model::{ApprovalSpec, BookingRecord, ChildSpec, FacilitySpec, Kind, MunicipalitySpec, Status};
 use crate::plan::{Band, Plan};
 use crate::rules::{FeeClass, Rules};
 use crate::search::SearchIndex;
@@ -25,14 +23,17 @@ pub(crate) struct DayLoad {
     pub held: [[u16; SLOTS]; 2],
     pub by_class: [[[u16; SLOTS]; 3]; 2],
     pub bookings: Vec<u32>,
+    /// Interview places held by bookings this world does not know one by one (a household's view).
+    pub ext_interviews: Vec<(Band, u32)>,
 }
 
 impl DayLoad {
-    fn new() -> DayLoad {
+    pub(crate) fn new() -> DayLoad {
         DayLoad {
             held: [[0; SLOTS]; 2],
             by_class: [[[0; SLOTS]; 3]; 2],
             bookings: Vec::new(),
+            ext_interviews: Vec::new(),
         }
     }
 }
@@ -107,7 +108,6 @@ impl Booking {
 }
 
 pub(crate) struct Series {
-    pub id: Box<str>,
     pub occurrences: Vec<u32>,
 }
 
@@ -177,15 +177,12 @@ impl World {
         if spec.code.is_empty() {
             return Err(Error::invalid("code: must not be empty"));
         }
-        spec.rules
-            .validate()
-            .map_err(|e| Error::invalid(format!("rules.{e}")))?;
+        spec.rules.validate().map_err(|e| Error::invalid(format!("rules.{e}")))?;
         let rules = spec.rules.resolve();
         match self.muni_index.get(&spec.code) {
             Some(&i) => self.municipalities[i as usize] = Municipality { spec, rules },
             None => {
-                self.muni_index
-                    .insert(spec.code.clone(), self.municipalities.len() as u32);
+                self.muni_index.insert(spec.code.clone(), self.municipalities.len() as u32);
                 self.municipalities.push(Municipality { spec, rules });
             }
         }
@@ -200,12 +197,10 @@ impl World {
         if spec.id.is_empty() {
             return Err(Error::invalid("id: must not be empty"));
         }
-        let muni = *self.muni_index.get(&spec.municipality).ok_or_else(|| {
-            Error::invalid(format!(
-                "municipality: unknown municipality {:?}",
-                spec.municipality
-            ))
-        })?;
+        let muni = *self
+            .muni_index
+            .get(&spec.municipality)
+            .ok_or_else(|| Error::invalid(format!("municipality: unknown municipality {:?}", spec.municipality)))?;
         let plan = Plan::compile(&spec).map_err(Error::invalid)?;
         let fi = match self.facility_index.get(&spec.id) {
             Some(&i) => {
@@ -218,12 +213,7 @@ impl World {
             None => {
                 let i = self.facilities.len() as u32;
                 self.facility_index.insert(spec.id.clone(), i);
-                self.facilities.push(Facility {
-                    spec,
-                    plan,
-                    muni,
-                    loads: FxHashMap::default(),
-                });
+                self.facilities.push(Facility { spec, plan, muni, loads: FxHashMap::default() });
                 i
             }
         };
@@ -240,12 +230,10 @@ impl World {
         if spec.id.is_empty() {
             return Err(Error::invalid("id: must not be empty"));
         }
-        let muni = *self.muni_index.get(&spec.municipality).ok_or_else(|| {
-            Error::invalid(format!(
-                "municipality: unknown municipality {:?}",
-                spec.municipality
-            ))
-        })?;
+        let muni = *self
+            .muni_index
+            .get(&spec.municipality)
+            .ok_or_else(|| Error::invalid(format!("municipality: unknown municipality {:?}", spec.municipality)))?;
         let cert = match spec.certified {
             Some([a, b]) if a > b => {
                 return Err(Error::invalid("certified: from must not be after to"));
@@ -253,11 +241,7 @@ impl World {
             Some([a, b]) => Some((jd(a), jd(b))),
             None => None,
         };
-        let given = spec
-            .approvals
-            .take()
-            .map(|list| self.approvals_of(&list))
-            .transpose()?;
+        let given = spec.approvals.take().map(|list| self.approvals_of(&list)).transpose()?;
         match self.child_index.get(&spec.id).copied() {
             Some(ci) => {
                 let old_birth = self.children[ci as usize].spec.birth_date;
@@ -282,8 +266,7 @@ impl World {
                 }
             }
             None => {
-                self.child_index
-                    .insert(spec.id.clone(), self.children.len() as u32);
+                self.child_index.insert(spec.id.clone(), self.children.len() as u32);
                 self.children.push(Child {
                     spec,
                     muni,
@@ -299,23 +282,14 @@ impl World {
     fn approvals_of(&self, list: &[ApprovalSpec]) -> Result<Vec<Approval>, Error> {
         let mut out: Vec<Approval> = Vec::with_capacity(list.len());
         for (i, a) in list.iter().enumerate() {
-            let facility = *self.facility_index.get(&a.facility).ok_or_else(|| {
-                Error::invalid(format!(
-                    "approvals[{i}].facility: unknown facility {:?}",
-                    a.facility
-                ))
-            })?;
+            let facility = *self
+                .facility_index
+                .get(&a.facility)
+                .ok_or_else(|| Error::invalid(format!("approvals[{i}].facility: unknown facility {:?}", a.facility)))?;
             if out.iter().any(|x| x.facility == facility) {
-                return Err(Error::invalid(format!(
-                    "approvals[{i}].facility: {:?} is listed twice",
-                    a.facility
-                )));
+                return Err(Error::invalid(format!("approvals[{i}].facility: {:?} is listed twice", a.facility)));
             }
-            out.push(Approval {
-                facility,
-                interview: a.interview_date,
-                last_use: a.last_use,
-            });
+            out.push(Approval { facility, interview: a.interview_date, last_use: a.last_use });
         }
         Ok(out)
     }
@@ -337,10 +311,7 @@ impl World {
             return;
         };
         let quota = bk.kind.usage().expect("usage booking").quota();
-        let load = self.facilities[bk.facility as usize]
-            .loads
-            .get_mut(&bk.day)
-            .expect("load of a booking");
+        let load = self.facilities[bk.facility as usize].loads.get_mut(&bk.day).expect("load of a booking");
         for s in bk.band.slots() {
             let c = &mut load.by_class[quota][class as usize][s];
             *c = if add { *c + 1 } else { *c - 1 };
@@ -352,36 +323,33 @@ impl World {
         let bk = &self.bookings[b as usize];
         let quota = bk.kind.usage().expect("usage booking").quota();
         let (fi, day, band) = (bk.facility, bk.day, bk.band);
-        let load = self.facilities[fi as usize]
-            .loads
-            .get_mut(&day)
-            .expect("load of a booking");
+        let load = self.facilities[fi as usize].loads.get_mut(&day).expect("load of a booking");
         for s in band.slots() {
             let c = &mut load.held[quota][s];
             *c = if add { *c + 1 } else { *c - 1 };
         }
         self.hold_by_class(b, add);
-        self.search
-            .load_changed(&self.facilities, fi, day, quota, band);
+        self.search.load_changed(&self.facilities, fi, day, quota, band);
     }
 
     /// Stores a new booking (already judged, or restored) and, if it holds places, its holds.
     pub(crate) fn insert_booking(&mut self, bk: Booking) -> u32 {
-        let b = self.bookings.len() as u32;
-        let (child, fi, day) = (bk.child, bk.facility, bk.day);
-        self.ids.insert(bk.id.clone(), IdRef::Booking(b));
         let holds = bk.holds_quota();
-        self.bookings.push(bk);
-        self.children[child as usize].bookings.push(b);
-        self.facilities[fi as usize]
-            .loads
-            .entry(day)
-            .or_insert_with(|| Box::new(DayLoad::new()))
-            .bookings
-            .push(b);
+        let b = self.insert_booking_held(bk);
         if holds {
             self.hold(b, true);
         }
+        b
+    }
+
+    /// Stores a booking whose places are already counted.
+    pub(crate) fn insert_booking_held(&mut self, bk: Booking) -> u32 {
+        let b = self.bookings.len() as u32;
+        let (child, fi, day) = (bk.child, bk.facility, bk.day);
+        self.ids.insert(bk.id.clone(), IdRef::Booking(b));
+        self.bookings.push(bk);
+        self.children[child as usize].bookings.push(b);
+        self.facilities[fi as usize].loads.entry(day).or_insert_with(|| Box::new(DayLoad::new())).bookings.push(b);
         b
     }
 
@@ -412,17 +380,11 @@ impl World {
     }
 
     pub(crate) fn child_ix(&self, id: &str) -> Result<u32, Error> {
-        self.child_index
-            .get(id)
-            .copied()
-            .ok_or_else(|| Error::with_detail(Code::UnknownChild, format!("child {id:?}")))
+        self.child_index.get(id).copied().ok_or_else(|| Error::with_detail(Code::UnknownChild, format!("child {id:?}")))
     }
 
     pub(crate) fn id_ref(&self, id: &str) -> Result<IdRef, Error> {
-        self.ids
-            .get(id)
-            .copied()
-            .ok_or_else(|| Error::with_detail(Code::UnknownBooking, format!("booking {id:?}")))
+        self.ids.get(id).copied().ok_or_else(|| Error::with_detail(Code::UnknownBooking, format!("booking {id:?}")))
     }
 
     /// One booking (not a series).
@@ -479,10 +441,7 @@ impl World {
                 .iter()
                 .map(|b| self.bookings[*b as usize].id.to_string())
                 .collect()),
-            IdRef::Booking(_) => Err(Error::with_detail(
-                Code::UnknownBooking,
-                format!("{id:?} is not a series"),
-            )),
+            IdRef::Booking(_) => Err(Error::with_detail(Code::UnknownBooking, format!("{id:?} is not a series"))),
         }
     }
 
@@ -545,11 +504,7 @@ impl World {
     /// `unknown_child`.
     pub fn bookings_of_child(&self, child: &str) -> Result<Vec<BookingRecord>, Error> {
         let ci = self.child_ix(child)?;
-        Ok(self.children[ci as usize]
-            .bookings
-            .iter()
-            .map(|b| self.record(*b))
-            .collect())
+        Ok(self.children[ci as usize].bookings.iter().map(|b| self.record(*b)).collect())
     }
 
     /// The bookings of a facility on a day (every status).

@@ -29,10 +29,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         };
         match tsuen::scenario::run(&text) {
             Err(e) => {
-                eprintln!(
-                    "{file}: invalid scenario: {}",
-                    e.detail().unwrap_or("invalid")
-                );
+                eprintln!("{file}: invalid scenario: {}", e.detail().unwrap_or("invalid"));
                 invalid = true;
             }
             Ok(result) => {
@@ -40,10 +37,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
                     println!("{}", serde_json::to_string(&result).expect("serializable"));
                 } else {
                     for f in &result.failures {
-                        println!(
-                            "{file}: step {} ({}): expected {}, got {}",
-                            f.step, f.op, f.expected, f.actual
-                        );
+                        println!("{file}: step {} ({}): expected {}, got {}", f.step, f.op, f.expected, f.actual);
                     }
                 }
                 eprintln!("{file}: {} passed, {} failed", result.passed, result.failed);
