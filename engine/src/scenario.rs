@@ -289,7 +289,7 @@ fn run_op(w: &mut World, op: &str, v: &Value) -> Outcome {
 /// A parsed expectation.
 enum Expected {
     Errors(Vec<Code>),
-    Value(Value),
+    Value(OpKind, Value),
 }
 
 fn errors_value(codes: &[Code]) -> Value {
@@ -299,18 +299,10 @@ fn errors_value(codes: &[Code]) -> Value {
 impl Expected {
     fn parse(v: &Value, kind: OpKind, at: &str) -> Result<Expected, Error> {
         if let Some(obj) = v.as_object()
-            && obj.contains_key("errors")
-            && (obj.len() == 1)
-            && kind != OpKind::Calendar
-        {
-            return Self::parse_errors(&obj["errors"], at);
-        }
-        if kind == OpKind::Calendar
-            && let Some(obj) = v.as_object()
             && obj.len() == 1
-            && obj.contains_key("errors")
+            && let Some(errors) = obj.get("errors")
         {
-            return Self::parse_errors(&obj["errors"], at);
+            return Self::parse_errors(errors, at);
         }
         let fits = match kind {
             OpKind::Write => v == "ok",
@@ -333,7 +325,7 @@ impl Expected {
         if !fits {
             return Err(invalid_file(format!("{at}: {v} is not an expectation this operation can meet")));
         }
-        Ok(Expected::Value(v.clone()))
+        Ok(Expected::Value(kind, v.clone()))
     }
 
     fn parse_errors(v: &Value, at: &str) -> Result<Expected, Error> {
@@ -359,35 +351,33 @@ impl Expected {
                 (matches!(self, Expected::Errors(c) if *c == e.codes()), actual)
             }
             (Expected::Errors(_), Ok(v)) => (false, v.clone()),
-            (Expected::Value(exp), Ok(actual)) => {
-                if let (Some(days), Some(have)) = (exp.as_object(), actual.as_object())
-                    && !exp.is_string()
-                {
-                    // A calendar: compare only the cells listed; a cell out of range is no cell.
-                    let mut shown = Map::new();
-                    for (d, cells) in days {
-                        let mut got = Map::new();
-                        for (t, _) in cells.as_object().into_iter().flatten() {
-                            got.insert(t.clone(), have.get(d).and_then(|x| x.get(t)).cloned().unwrap_or(Value::Null));
-                        }
-                        shown.insert(d.clone(), Value::Object(got));
-                    }
-                    let shown = Value::Object(shown);
-                    return (shown == *exp, shown);
+            (Expected::Value(OpKind::Calendar, exp), Ok(have)) => {
+                // Only the cells listed are compared; a cell out of the range asked is no cell.
+                let mut shown = Map::new();
+                for (d, cells) in exp.as_object().into_iter().flatten() {
+                    let got: Map<String, Value> = cells
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(t, _)| (t.clone(), have.get(d).and_then(|x| x.get(t)).cloned().unwrap_or(Value::Null)))
+                        .collect();
+                    shown.insert(d.clone(), Value::Object(got));
                 }
-                if let (Some(e), Some(a)) = (exp.as_array(), actual.as_array())
-                    && e.iter().all(Value::is_string)
-                    && a.iter().all(Value::is_string)
-                    && !e.is_empty()
-                {
-                    let mut es: Vec<&str> = e.iter().filter_map(Value::as_str).collect();
-                    es.sort_unstable();
-                    es.dedup();
-                    let a_s: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
-                    return (es == a_s, actual.clone());
-                }
-                (exp == actual, actual.clone())
+                let shown = Value::Object(shown);
+                (shown == *exp, shown)
             }
+            (Expected::Value(OpKind::Set, exp), Ok(actual)) => {
+                let sorted = |v: &Value| {
+                    let mut l: Vec<String> =
+                        v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_owned)).collect();
+                    l.sort_unstable();
+                    l.dedup();
+                    l
+                };
+                let have = sorted(actual);
+                (sorted(exp) == have, json!(have))
+            }
+            (Expected::Value(_, exp), Ok(actual)) => (exp == actual, actual.clone()),
         }
     }
 }
