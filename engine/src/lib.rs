@@ -25,6 +25,7 @@ pub use model::*;
 pub use plan::MAX_PLACES;
 pub use query::{Calendar, Claim, MAX_QUERY_DAYS, NO_CELL, Usage};
 pub use rules::{FeeClass, FeeReductions, PaymentRates, Rules, RulesSpec};
+pub use setup::Setup;
 pub use snapshot::Snapshot;
 pub use view::{HouseholdView, InterviewLoad, LoadRecord, ViewQuery};
 pub use world::World;

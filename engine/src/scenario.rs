@@ -64,17 +64,7 @@ pub struct ScenarioFile {
     pub steps: Vec<Value>,
 }
 
-use crate::setup::invalid_file;
-
-/// Parses a JSON value into `T`, naming the path of the first wrong field.
-fn parse_at<T: DeserializeOwned>(v: &Value, at: &str) -> Result<T, String> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        let sep = if at.is_empty() || path.is_empty() { "" } else { "." };
-        format!("{at}{sep}{path}: {}", e.into_inner())
-    })
-}
+use crate::setup::{invalid_file, parse_at};
 
 /// Runs a scenario file's text.
 ///

@@ -92,7 +92,17 @@ impl World {
     /// # Errors
     /// `invalid_request` saying where and why (not JSON, a field, a reference, a shape).
     pub fn from_json(text: &str) -> Result<World, Error> {
-        let snap: Snapshot = serde_json::from_str(text).map_err(|e| Error::invalid(format!("snapshot: {e}")))?;
+        // The fast path parses straight from the text; only a bad file is parsed again to say where.
+        let snap: Snapshot = match serde_json::from_str(text) {
+            Ok(s) => s,
+            Err(e) => {
+                let value: serde_json::Value =
+                    serde_json::from_str(text).map_err(|_| Error::invalid(format!("not valid JSON: {e}")))?;
+                return Err(Error::invalid(
+                    crate::setup::parse_at::<Snapshot>(&value, "").err().unwrap_or(e.to_string()),
+                ));
+            }
+        };
         World::restore(&snap)
     }
 
