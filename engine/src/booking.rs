@@ -273,12 +273,12 @@ impl World {
 
     /// Minutes counted against the monthly cap for a child in a month (by month key).
     pub(crate) fn counted_minutes(&self, ci: u32, month: i32) -> u32 {
-        let child = &self.children[ci as usize];
-        child
+        let (first, next) = Month::day_range(month);
+        self.children[ci as usize]
             .bookings
             .iter()
             .map(|b| &self.bookings[*b as usize])
-            .filter(|b| b.kind != Kind::Interview && b.status.counts_in_cap() && Month::key_of_jd(b.day) == month)
+            .filter(|b| b.kind != Kind::Interview && b.status.counts_in_cap() && first <= b.day && b.day < next)
             .map(|b| b.band.minutes())
             .sum()
     }

@@ -124,7 +124,13 @@ fn table() -> &'static Table {
 /// Day number of `date` counted from 2000-01-01, if it lies in 2000–2099.
 #[inline]
 fn day_index(date: Date) -> Option<usize> {
-    let offset = date.to_julian_day().wrapping_sub(FIRST_JULIAN_DAY);
+    julian_index(date.to_julian_day())
+}
+
+/// Day number of a Julian day counted from 2000-01-01, if it lies in 2000–2099.
+#[inline]
+fn julian_index(julian_day: i32) -> Option<usize> {
+    let offset = julian_day.wrapping_sub(FIRST_JULIAN_DAY);
     // Negative offsets wrap to huge values and fail the check too.
     if (offset as u32) < DAY_COUNT as u32 { Some(offset as usize) } else { None }
 }
@@ -134,6 +140,15 @@ fn day_index(date: Date) -> Option<usize> {
 #[inline]
 pub(crate) fn is_holiday(date: Date) -> bool {
     match day_index(date) {
+        Some(i) => (table().bits[i / 64] >> (i % 64)) & 1 != 0,
+        None => false,
+    }
+}
+
+/// [`is_holiday`] for a Julian day number (the engine's day index).
+#[inline]
+pub(crate) fn is_holiday_jd(julian_day: i32) -> bool {
+    match julian_index(julian_day) {
         Some(i) => (table().bits[i / 64] >> (i % 64)) & 1 != 0,
         None => false,
     }

@@ -4,7 +4,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::clock::{Clock, Jd, SLOTS, jd, weekday};
-use crate::holidays::is_holiday;
+use crate::holidays::is_holiday_jd;
 use crate::model::{FacilitySpec, UsageKind};
 
 /// The largest number of places a quota or limit may have (fits the compact calendar's `i16`).
@@ -177,8 +177,7 @@ impl Plan {
     /// True on a listed closed date or a holiday where the facility closes on holidays.
     #[inline]
     pub(crate) fn is_closed_date(&self, day: Jd) -> bool {
-        (!self.closed.is_empty() && self.closed.contains(&day))
-            || (self.closed_on_holidays && is_holiday(crate::clock::date_of(day)))
+        (!self.closed.is_empty() && self.closed.contains(&day)) || (self.closed_on_holidays && is_holiday_jd(day))
     }
 
     /// The quotas of the day (before checking hours).

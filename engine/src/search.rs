@@ -14,9 +14,9 @@
 use roaring::RoaringBitmap;
 use rustc_hash::FxHashMap;
 
-use crate::clock::{Jd, SLOTS, date_of, jd, weekday};
+use crate::clock::{Jd, SLOTS, jd, weekday};
 use crate::error::Error;
-use crate::holidays::is_holiday;
+use crate::holidays::is_holiday_jd;
 use crate::model::{SearchQuery, UsageKind};
 use crate::plan::Band;
 use crate::world::{Facility, World};
@@ -190,7 +190,7 @@ impl World {
                 full[quota * SLOTS + s].and_not_into(&mut acc);
             }
         }
-        if is_holiday(date_of(day)) {
+        if is_holiday_jd(day) {
             ix.holiday_closers.and_not_into(&mut acc);
         }
         let clear = |acc: &mut Vec<u64>, fi: u32| {
