@@ -13,11 +13,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::clock::{Clock, Date, Month, Now, SLOTS, format_date, jd, serde_date};
+use crate::clock::{Clock, Month, Now, SLOTS, format_date, jd};
 use crate::error::{Code, Error};
-use crate::model::{
-    BookRequest, CalendarQuery, CancelBy, ChildSpec, FacilitySpec, MunicipalitySpec, RegularQuery, SearchQuery,
-};
+use crate::model::{BookRequest, CalendarQuery, ChildSpec, FacilitySpec, MunicipalitySpec, RegularQuery, SearchQuery};
+use crate::op::Op;
 use crate::world::World;
 
 /// The result of a scenario, as SCENARIOS.md fixes it.
@@ -165,36 +164,6 @@ fn id_arg(v: &Value) -> Result<&str, Error> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CancelArg {
-    booking: String,
-    #[serde(default)]
-    by: CancelBy,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ResultArg {
-    booking: String,
-    approved: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AtArg {
-    booking: String,
-    at: Clock,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CloseArg {
-    facility: String,
-    #[serde(with = "serde_date")]
-    date: Date,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct UsageArg {
     child: String,
     month: String,
@@ -218,34 +187,10 @@ fn ok(r: Result<impl Sized, Error>) -> Outcome {
 fn run_op(w: &mut World, op: &str, v: &Value) -> Outcome {
     match op {
         "check" => ok(w.check(&arg::<BookRequest>(v)?)),
-        "book" => ok(w.book(&arg::<BookRequest>(v)?)),
-        "facility" => ok(w.put_facility(arg(v)?)),
-        "child" => ok(w.put_child(arg(v)?)),
-        "close_day" => {
-            let a: CloseArg = arg(v)?;
-            ok(w.close_day(&a.facility, a.date))
+        _ if op_kind(op) == Some(OpKind::Write) => {
+            let op: Op = arg(&json!({op: v}))?;
+            ok(w.apply(&op))
         }
-        "confirm" => ok(w.confirm(id_arg(v)?)),
-        "cancel" => {
-            let a = match v {
-                Value::String(s) => CancelArg { booking: s.clone(), by: CancelBy::Parent },
-                _ => arg(v)?,
-            };
-            ok(w.cancel(&a.booking, a.by))
-        }
-        "interview_result" => {
-            let a: ResultArg = arg(v)?;
-            ok(w.interview_result(&a.booking, a.approved))
-        }
-        "check_in" => {
-            let a: AtArg = arg(v)?;
-            ok(w.check_in(&a.booking, a.at))
-        }
-        "check_out" => {
-            let a: AtArg = arg(v)?;
-            ok(w.check_out(&a.booking, a.at))
-        }
-        "no_show" => ok(w.no_show(id_arg(v)?)),
         "status" => w.status(id_arg(v)?).map(|s| json!(s.as_str())),
         "fee" => w.fee(id_arg(v)?).map(|f| json!(f)),
         "usage" => {
