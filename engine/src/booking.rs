@@ -1,7 +1,7 @@
 //! Booking requests: every rule of SPEC.md, judged together; a refusal carries all the codes that
 //! apply. A dry run (`check`) judges exactly as `book` does and changes nothing.
 
-use crate::clock::{Jd, Month, deadline, jd};
+use crate::clock::{Jd, Month, Now, deadline, jd};
 use crate::error::{Code, Codes, Error};
 use crate::model::{BookRequest, Kind, Status};
 use crate::plan::Band;
@@ -75,8 +75,16 @@ impl World {
     /// assert_eq!(err.codes(), vec![tsuen::Code::UnknownChild]);
     /// ```
     pub fn check(&self, req: &BookRequest) -> Result<(), Error> {
+        self.check_at(req, self.now)
+    }
+
+    /// A dry run at another "now" than the world's (a server's clock moves between writes).
+    ///
+    /// # Errors
+    /// The refusal `book` would give at that time.
+    pub fn check_at(&self, req: &BookRequest, now: Now) -> Result<(), Error> {
         let r = self.resolve(req)?;
-        let codes = self.judge(&r);
+        let codes = self.judge(&r, now);
         if codes.is_empty() { Ok(()) } else { Err(Error::refused(codes)) }
     }
 
@@ -87,7 +95,7 @@ impl World {
     /// A refusal with every code that applies; nothing changes.
     pub fn book(&mut self, req: &BookRequest) -> Result<Status, Error> {
         let r = self.resolve(req)?;
-        let codes = self.judge(&r);
+        let codes = self.judge(&r, self.now);
         if !codes.is_empty() {
             return Err(Error::refused(codes));
         }
@@ -123,21 +131,21 @@ impl World {
     }
 
     /// Every rule that the resolved request breaks.
-    pub(crate) fn judge(&self, r: &Resolved) -> Codes {
+    pub(crate) fn judge(&self, r: &Resolved, now: Now) -> Codes {
         match r.kind {
-            Kind::Interview => self.judge_interview(r),
-            _ => self.judge_usage(r),
+            Kind::Interview => self.judge_interview(r, now),
+            _ => self.judge_usage(r, now),
         }
     }
 
-    fn judge_interview(&self, r: &Resolved) -> Codes {
+    fn judge_interview(&self, r: &Resolved, now: Now) -> Codes {
         let mut codes = Codes::EMPTY;
         let child = &self.children[r.child as usize];
         let rules = self.facility_rules(r.facility);
         if !certified(child, r.day) {
             codes.insert(Code::NotCertified);
         }
-        self.judge_timing(r.day, rules.interview_lead_days, rules, &mut codes);
+        self.judge_timing(now, r.day, rules.interview_lead_days, rules, &mut codes);
         let f = &self.facilities[r.facility as usize];
         match f.plan.interviews.get(&r.day).and_then(|l| l.iter().find(|p| p.band == r.band)) {
             None => codes.insert(Code::OutsideHours),
@@ -168,9 +176,9 @@ impl World {
                 .count() as u32
     }
 
-    fn judge_timing(&self, day: Jd, lead_days: u32, rules: &crate::rules::Rules, codes: &mut Codes) {
-        let today = jd(self.now.date());
-        if day < today || self.now.stamp() >= deadline(day, lead_days, rules.cutoff_time) {
+    fn judge_timing(&self, now: Now, day: Jd, lead_days: u32, rules: &crate::rules::Rules, codes: &mut Codes) {
+        let today = jd(now.date());
+        if day < today || now.stamp() >= deadline(day, lead_days, rules.cutoff_time) {
             codes.insert(Code::LeadTime);
         }
         if i64::from(day) > i64::from(today) + i64::from(rules.horizon_days) {
@@ -178,7 +186,7 @@ impl World {
         }
     }
 
-    fn judge_usage(&self, r: &Resolved) -> Codes {
+    fn judge_usage(&self, r: &Resolved, now: Now) -> Codes {
         let mut codes = Codes::EMPTY;
         let child = &self.children[r.child as usize];
         let f = &self.facilities[r.facility as usize];
@@ -197,7 +205,7 @@ impl World {
         if r.kind == Kind::Regular && r.weeks > rules.max_regular_weeks {
             codes.insert(Code::Duration);
         }
-        self.judge_timing(r.day, rules.lead_days, rules, &mut codes);
+        self.judge_timing(now, r.day, rules.lead_days, rules, &mut codes);
         let offered = f.plan.offers(usage);
         if !offered {
             codes.insert(Code::KindNotOffered);
@@ -213,10 +221,7 @@ impl World {
             if !crate::clock::age_eligible(child.birth(), date) {
                 codes.insert(Code::AgeIneligible);
             }
-            let approved = approval.is_some_and(|a| {
-                let since = a.last_use.map_or(a.interview, |u| u.max(a.interview));
-                date < crate::clock::anniversary(since, rules.interview_valid_months)
-            });
+            let approved = approval.is_some_and(|a| a.valid_on(date, rules.interview_valid_months));
             if !approved {
                 codes.insert(Code::InterviewRequired);
             }

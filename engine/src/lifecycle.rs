@@ -1,7 +1,7 @@
 //! The booking lifecycle: confirm, cancel (parent: free or late; facility), interview result,
 //! check-in, check-out, no-show, and a day closed at short notice.
 
-use crate::clock::{Clock, Date, deadline, jd};
+use crate::clock::{Clock, Date, Now, deadline, jd};
 use crate::error::{Code, Error};
 use crate::model::{CancelBy, Kind, Status};
 use crate::world::{Approval, IdRef, World};
@@ -41,10 +41,31 @@ impl World {
     /// # Errors
     /// `unknown_booking`; `invalid_state` when nothing can be cancelled.
     pub fn cancel(&mut self, id: &str, by: CancelBy) -> Result<Vec<(String, Status)>, Error> {
+        let plan = self.cancel_plan(id, by, self.now)?;
+        Ok(plan
+            .into_iter()
+            .map(|(b, s)| {
+                self.set_status(b, s);
+                (self.bookings[b as usize].id.to_string(), s)
+            })
+            .collect())
+    }
+
+    /// What a cancellation at `now` would do, without doing it: each booking it would cancel and
+    /// the status it would end in (the portal says first whether a cancellation would be late).
+    ///
+    /// # Errors
+    /// As [`World::cancel`].
+    pub fn cancel_outcome(&self, id: &str, by: CancelBy, now: Now) -> Result<Vec<(String, Status)>, Error> {
+        let plan = self.cancel_plan(id, by, now)?;
+        Ok(plan.into_iter().map(|(b, s)| (self.bookings[b as usize].id.to_string(), s)).collect())
+    }
+
+    fn cancel_plan(&self, id: &str, by: CancelBy, now: Now) -> Result<Vec<(u32, Status)>, Error> {
         let (targets, _) = self.targets(id)?;
-        let today = jd(self.now.date());
-        let now = self.now.stamp();
-        let mut done = Vec::new();
+        let today = jd(now.date());
+        let stamp = now.stamp();
+        let mut plan = Vec::new();
         for b in targets {
             let bk = &self.bookings[b as usize];
             if !matches!(bk.status, Status::Provisional | Status::Confirmed) {
@@ -57,25 +78,20 @@ impl World {
                         continue;
                     }
                     let rules = self.facility_rules(bk.facility);
-                    if bk.kind == Kind::Interview || now < deadline(bk.day, rules.free_cancel_days, rules.cutoff_time) {
+                    if bk.kind == Kind::Interview || stamp < deadline(bk.day, rules.free_cancel_days, rules.cutoff_time)
+                    {
                         Status::Cancelled
                     } else {
                         Status::CancelledLate
                     }
                 }
             };
-            done.push((b, status));
+            plan.push((b, status));
         }
-        if done.is_empty() {
+        if plan.is_empty() {
             return Err(invalid_state(format!("{id:?} has nothing that can be cancelled now")));
         }
-        Ok(done
-            .into_iter()
-            .map(|(b, s)| {
-                self.set_status(b, s);
-                (self.bookings[b as usize].id.to_string(), s)
-            })
-            .collect())
+        Ok(plan)
     }
 
     /// The facility records an interview's result, from the interview's day on. `approved` sets the

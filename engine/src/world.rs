@@ -52,6 +52,15 @@ pub(crate) struct Approval {
     pub last_use: Option<Date>,
 }
 
+impl Approval {
+    /// A usage on `date` is covered: earlier than the anniversary of the later of the interview and
+    /// the last use, `months` on.
+    pub(crate) fn valid_on(&self, date: Date, months: u32) -> bool {
+        let since = self.last_use.map_or(self.interview, |u| u.max(self.interview));
+        date < crate::clock::anniversary(since, months)
+    }
+}
+
 pub(crate) struct Child {
     /// The setup as given, without approvals (they live in `approvals`).
     pub spec: ChildSpec,
@@ -471,6 +480,19 @@ impl World {
         Ok(self.child_spec(self.child_ix(id)?))
     }
 
+    /// Every child's setup (with current approvals), in the order they were added.
+    pub fn children(&self) -> impl Iterator<Item = ChildSpec> + '_ {
+        (0..self.children.len() as u32).map(|c| self.child_spec(c))
+    }
+
+    /// The children of one household (`parent`), in the order they were added.
+    pub fn children_of(&self, parent: &str) -> Vec<ChildSpec> {
+        (0..self.children.len() as u32)
+            .filter(|c| self.children[*c as usize].spec.parent.as_deref() == Some(parent))
+            .map(|c| self.child_spec(c))
+            .collect()
+    }
+
     pub(crate) fn child_spec(&self, ci: u32) -> ChildSpec {
         let c = &self.children[ci as usize];
         let mut spec = c.spec.clone();
@@ -505,6 +527,28 @@ impl World {
     pub fn bookings_of_child(&self, child: &str) -> Result<Vec<BookingRecord>, Error> {
         let ci = self.child_ix(child)?;
         Ok(self.children[ci as usize].bookings.iter().map(|b| self.record(*b)).collect())
+    }
+
+    /// The bookings of a facility, by day then in the order they were made (every status).
+    ///
+    /// # Errors
+    /// `unknown_facility`.
+    pub fn bookings_of_facility(&self, facility: &str) -> Result<Vec<BookingRecord>, Error> {
+        let fi = self.facility_ix(facility)?;
+        let mut days: Vec<(&Jd, &Box<DayLoad>)> = self.facilities[fi as usize].loads.iter().collect();
+        days.sort_unstable_by_key(|(d, _)| **d);
+        Ok(days.into_iter().flat_map(|(_, l)| l.bookings.iter().map(|b| self.record(*b))).collect())
+    }
+
+    /// True when a usage on `date` at the facility needs an interview first (no approval there, or
+    /// six months (the facility's rule) have passed since the interview or the last use).
+    ///
+    /// # Errors
+    /// `unknown_child`, `unknown_facility`.
+    pub fn needs_interview(&self, child: &str, facility: &str, date: Date) -> Result<bool, Error> {
+        let (ci, fi) = (self.child_ix(child)?, self.facility_ix(facility)?);
+        let months = self.facility_rules(fi).interview_valid_months;
+        Ok(!self.children[ci as usize].approval(fi).is_some_and(|a| a.valid_on(date, months)))
     }
 
     /// The bookings of a facility on a day (every status).

@@ -1,0 +1,68 @@
+//! The JSON API: one route table from which the router and the OpenAPI document are both made.
+
+mod account;
+mod bookings;
+mod facility;
+mod municipality;
+mod openapi;
+mod public;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::MethodRouter;
+use serde::de::DeserializeOwned;
+
+use super::app::{ApiError, App};
+use super::auth::Role;
+
+/// The largest request body accepted.
+pub(crate) const MAX_BODY: usize = 64 * 1024;
+
+/// One route: how it is called, who may call it, and what it does.
+pub(crate) struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// Roles allowed; empty for public routes.
+    pub roles: &'static [Role],
+    pub summary: &'static str,
+    /// The JSON body's schema name in the OpenAPI document, if it takes one.
+    pub body: Option<&'static str>,
+    pub handler: fn() -> MethodRouter<App>,
+}
+
+/// Every route of the portal.
+pub(crate) fn routes() -> Vec<Route> {
+    let mut all = Vec::new();
+    all.extend(public::routes());
+    all.extend(account::routes());
+    all.extend(bookings::routes());
+    all.extend(facility::routes());
+    all.extend(municipality::routes());
+    all
+}
+
+/// The router: the route table, a body size limit, and the OpenAPI document.
+pub(crate) fn router(app: App) -> Router {
+    let mut r: Router<App> = Router::new();
+    for route in routes() {
+        r = r.route(&axum_path(route.path), (route.handler)());
+    }
+    r.route("/openapi.json", axum::routing::get(openapi::serve)).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(app)
+}
+
+/// `{id}` in the table is also axum 0.8's syntax.
+fn axum_path(p: &str) -> String {
+    p.to_owned()
+}
+
+/// Parses a JSON body, naming the field that is wrong.
+pub(crate) fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::field(&field, format!("{field}: {inner}"), format!("{field}: 入力内容に誤りがあります（{inner}）"))
+    })
+}

@@ -1,0 +1,250 @@
+//! Municipality staff: registrations to review, certification (which issues the parent's account and
+//! mails a single-use set-password link, valid 24 h), rejection, and the mail outbox.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::Duration;
+use tsuen::{ChildSpec, FeeClass, Op};
+
+use super::public::{ChildDetails, ParentDetails};
+use super::{Route, parse};
+use crate::serve::app::{ApiError, App};
+use crate::serve::auth::{Account, Role, new_token, token_hash};
+use crate::serve::clock::stamp;
+use crate::serve::mail::queue;
+
+const CITY: &[Role] = &[Role::Municipality];
+
+pub(super) fn routes() -> Vec<Route> {
+    vec![
+        Route {
+            method: "GET",
+            path: "/api/municipality/registrations",
+            roles: CITY,
+            summary: "Registrations of the staff's municipality, pending first",
+            body: None,
+            handler: || get(list),
+        },
+        Route {
+            method: "POST",
+            path: "/api/municipality/registrations/{id}/certify",
+            roles: CITY,
+            summary: "Certify (period, fee class): issues the account and mails a set-password link (24 h)",
+            body: Some("Certification"),
+            handler: || post(certify),
+        },
+        Route {
+            method: "POST",
+            path: "/api/municipality/registrations/{id}/reject",
+            roles: CITY,
+            summary: "Reject a registration",
+            body: None,
+            handler: || post(reject),
+        },
+        Route {
+            method: "GET",
+            path: "/api/outbox",
+            roles: CITY,
+            summary: "The mail outbox (where no SMTP server is configured), newest first",
+            body: None,
+            handler: || get(outbox),
+        },
+    ]
+}
+
+fn municipality_of(a: &Account) -> Result<String, ApiError> {
+    a.municipality.clone().ok_or_else(ApiError::forbidden)
+}
+
+async fn list(State(app): State<App>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    let a = app.user_as(&headers, Role::Municipality, false)?;
+    let m = municipality_of(&a)?;
+    let db = app.reader.lock().expect("reader");
+    let mut stmt = db.prepare(
+        "SELECT id, email, data, status, created_at FROM registrations WHERE municipality = ?1
+         ORDER BY status != 'pending', id",
+    )?;
+    let rows: Vec<Value> = stmt
+        .query_map(params![m], |r| {
+            let data: String = r.get(2)?;
+            Ok(json!({"id": r.get::<_, i64>(0)?, "email": r.get::<_, String>(1)?,
+                      "data": serde_json::from_str::<Value>(&data).unwrap_or(Value::Null),
+                      "status": r.get::<_, String>(3)?, "created_at": r.get::<_, String>(4)?}))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Json(json!({"registrations": rows})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Certification {
+    from: String,
+    to: String,
+    #[serde(default)]
+    fee_class: FeeClass,
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    parent: ParentDetails,
+    children: Vec<ChildDetails>,
+}
+
+async fn certify(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let a = app.user_as(&headers, Role::Municipality, true)?;
+    let c: Certification = parse(&body)?;
+    let date = |f: &str, v: &str| {
+        tsuen::clock::parse_date(v).map_err(|e| ApiError::field(f, e, "日付の形式が正しくありません（YYYY-MM-DD）。"))
+    };
+    let (from, to) = (date("from", &c.from)?, date("to", &c.to)?);
+    if from > to {
+        return Err(ApiError::field("to", "The period ends before it starts.", "認定期間の終了日が開始日より前です。"));
+    }
+    let m = municipality_of(&a)?;
+    let staff = a.id;
+    let base = app.settings.base_url.clone();
+    let app2 = app.clone();
+    let account = app
+        .write(move |ctx| {
+            let row: Option<(String, String, String)> = ctx
+                .db
+                .query_row(
+                    "SELECT email, data, status FROM registrations WHERE id = ?1 AND municipality = ?2",
+                    params![id, m],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let (email, data, status) = row.ok_or_else(|| ApiError::not_found("registration"))?;
+            if status != "pending" {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    "invalid_state",
+                    format!("The registration is already {status}."),
+                    "この登録はすでに処理済みです。",
+                ));
+            }
+            let exists: Option<i64> = ctx
+                .db
+                .query_row("SELECT id FROM accounts WHERE email = ?1", params![email], |r| r.get(0))
+                .optional()?;
+            if exists.is_some() {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    "duplicate_account",
+                    "An account with this e-mail address exists.",
+                    "このメールアドレスのアカウントはすでに存在します。",
+                ));
+            }
+            let stored: Stored = serde_json::from_str(&data).map_err(ApiError::internal)?;
+            let now = ctx.clock.now();
+            ctx.db.execute(
+                "INSERT INTO accounts (email, role, name, municipality, created_at) VALUES (?1, 'parent', ?2, ?3, ?4)",
+                params![email, stored.parent.name, m, stamp(now)],
+            )?;
+            let account = Account {
+                id: ctx.db.last_insert_rowid(),
+                email: email.clone(),
+                role: Role::Parent,
+                name: stored.parent.name.clone(),
+                password_hash: None,
+                facility: None,
+                municipality: Some(m.clone()),
+            };
+            ctx.db.execute(
+                "UPDATE registrations SET status = 'certified', decided_by = ?1 WHERE id = ?2",
+                params![staff, id],
+            )?;
+            let token = new_token();
+            ctx.db.execute(
+                "INSERT INTO tokens (token_hash, purpose, account, expires_at) VALUES (?1, 'set_password', ?2, ?3)",
+                params![token_hash(&token), account.id, stamp(now + Duration::hours(24))],
+            )?;
+            queue(
+                ctx.db,
+                &email,
+                "【つうえんポータル】アカウント発行のお知らせ",
+                &format!(
+                    "{} 様\n\nこども誰でも通園制度の認定が完了し、つうえんポータルのアカウントを発行しました。\n\
+                     次のリンクから24時間以内にパスワードを設定してください。\n\n{base}/password?token={token}\n\n\
+                     ログインIDはこのメールアドレスです。",
+                    stored.parent.name
+                ),
+                now,
+            )?;
+            for (k, child) in stored.children.iter().enumerate() {
+                let spec = ChildSpec {
+                    id: format!("c{id}-{}", k + 1),
+                    parent: Some(account.household()),
+                    name: child.name.clone(),
+                    birth_date: tsuen::clock::parse_date(&child.birth_date).map_err(ApiError::internal)?,
+                    municipality: m.clone(),
+                    certified: Some([from, to]),
+                    fee_class: c.fee_class,
+                    approvals: None,
+                };
+                ctx.apply(&Op::Child(spec))?;
+            }
+            let a2 = account.clone();
+            let then = Box::new(move || app2.accounts.write().expect("accounts").insert(a2));
+            Ok((account.id, Some(then as Box<dyn FnOnce() + Send>)))
+        })
+        .await?;
+    Ok(Json(json!({"status": "certified", "account": account})))
+}
+
+async fn reject(State(app): State<App>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let a = app.user_as(&headers, Role::Municipality, true)?;
+    let m = municipality_of(&a)?;
+    let staff = a.id;
+    app.write(move |ctx| {
+        let email: Option<String> = ctx
+            .db
+            .query_row(
+                "SELECT email FROM registrations WHERE id = ?1 AND municipality = ?2 AND status = 'pending'",
+                params![id, m],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let email = email.ok_or_else(|| ApiError::not_found("pending registration"))?;
+        ctx.db.execute(
+            "UPDATE registrations SET status = 'rejected', decided_by = ?1 WHERE id = ?2",
+            params![staff, id],
+        )?;
+        queue(
+            ctx.db,
+            &email,
+            "【つうえんポータル】利用者登録について",
+            "ご登録の内容では認定できませんでした。詳しくはお住まいの市区町村の窓口にお問い合わせください。",
+            ctx.clock.now(),
+        )?;
+        Ok(((), None))
+    })
+    .await?;
+    Ok(Json(json!({"status": "rejected"})))
+}
+
+async fn outbox(State(app): State<App>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    app.user_as(&headers, Role::Municipality, false)?;
+    let db = app.reader.lock().expect("reader");
+    let mut stmt =
+        db.prepare("SELECT id, recipient, subject, body, created_at, sent_at FROM outbox ORDER BY id DESC LIMIT 200")?;
+    let rows: Vec<Value> = stmt
+        .query_map([], |r| {
+            Ok(json!({"id": r.get::<_, i64>(0)?, "to": r.get::<_, String>(1)?, "subject": r.get::<_, String>(2)?,
+                      "body": r.get::<_, String>(3)?, "created_at": r.get::<_, String>(4)?,
+                      "sent_at": r.get::<_, Option<String>>(5)?}))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Json(json!({"mail": rows})))
+}

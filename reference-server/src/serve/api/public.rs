@@ -1,0 +1,300 @@
+//! Public routes: health, the municipalities and whether they take part, the online application
+//! request (flow 1), the registration (flow 2), and the test-only clock.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use rusqlite::params;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::Duration;
+
+use super::{Route, parse};
+use crate::serve::app::{ApiError, App};
+use crate::serve::auth::{new_token, token_hash};
+use crate::serve::clock::stamp;
+use crate::serve::mail::queue;
+
+pub(super) fn routes() -> Vec<Route> {
+    vec![
+        Route {
+            method: "GET",
+            path: "/healthz",
+            roles: &[],
+            summary: "200 when the portal is ready",
+            body: None,
+            handler: || get(healthz),
+        },
+        Route {
+            method: "GET",
+            path: "/api/municipalities",
+            roles: &[],
+            summary: "Prefectures and municipalities, and whether each takes part (online, paper, not yet)",
+            body: None,
+            handler: || get(municipalities),
+        },
+        Route {
+            method: "POST",
+            path: "/api/applications",
+            roles: &[],
+            summary: "Online application request: mails the instructions with a registration link",
+            body: Some("ApplicationRequest"),
+            handler: || post(apply),
+        },
+        Route {
+            method: "POST",
+            path: "/api/registrations",
+            roles: &[],
+            summary: "Registration (parent and children) with the mailed link's token; the municipality reviews it",
+            body: Some("Registration"),
+            handler: || post(register),
+        },
+        Route {
+            method: "POST",
+            path: "/api/test/now",
+            roles: &[],
+            summary: "Test-only (--test-endpoints): sets the server's clock",
+            body: Some("TestNow"),
+            handler: || post(set_now),
+        },
+    ]
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// How a municipality takes part.
+pub(crate) fn participation(app: &App, code: &str) -> Result<String, ApiError> {
+    let db = app.reader.lock().expect("reader");
+    let p: Option<String> = rusqlite::OptionalExtension::optional(db.query_row(
+        "SELECT participation FROM municipality_portal WHERE code = ?1",
+        params![code],
+        |r| r.get(0),
+    ))?;
+    Ok(p.unwrap_or_else(|| "not_yet".into()))
+}
+
+async fn municipalities(State(app): State<App>) -> Result<Json<Value>, ApiError> {
+    let list: Vec<(String, String, String)> =
+        app.world().municipalities().map(|m| (m.code.clone(), m.name.clone(), m.prefecture.clone())).collect();
+    let mut out = Vec::new();
+    for (code, name, prefecture) in list {
+        let p = participation(&app, &code)?;
+        out.push(json!({"code": code, "name": name, "prefecture": prefecture, "participation": p}));
+    }
+    Ok(Json(json!({"municipalities": out})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplicationRequest {
+    email: String,
+    municipality: String,
+}
+
+pub(crate) fn check_email(field: &str, email: &str) -> Result<(), ApiError> {
+    let ok = email.len() <= 254
+        && email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+        && !email.chars().any(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::field(field, "Not an e-mail address.", "メールアドレスの形式が正しくありません。"))
+    }
+}
+
+async fn apply(State(app): State<App>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let req: ApplicationRequest = parse(&body)?;
+    let email = req.email.trim().to_lowercase();
+    check_email("email", &email)?;
+    if app.world().municipalities().all(|m| m.code != req.municipality) {
+        return Err(ApiError::field("municipality", "No such municipality.", "市区町村が見つかりません。"));
+    }
+    if participation(&app, &req.municipality)? != "online" {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_online",
+            "This municipality does not take applications online.",
+            "この市区町村ではオンライン申請を受け付けていません。",
+        ));
+    }
+    let token = new_token();
+    let base = app.settings.base_url.clone();
+    let municipality = req.municipality.clone();
+    app.write(move |ctx| {
+        let now = ctx.clock.now();
+        ctx.db.execute(
+            "INSERT INTO tokens (token_hash, purpose, email, municipality, expires_at) VALUES (?1, 'apply', ?2, ?3, ?4)",
+            params![token_hash(&token), email, municipality, stamp(now + Duration::hours(24))],
+        )?;
+        queue(
+            ctx.db,
+            &email,
+            "【つうえんポータル】オンライン利用申請のご案内",
+            &format!(
+                "こども誰でも通園制度のオンライン利用申請のリクエストを受け付けました。\n\
+                 次のリンクから24時間以内に利用者登録を行ってください（メールアドレスは確認済みになります）。\n\n\
+                 {base}/register?token={token}\n\n\
+                 お心当たりのない場合は、このメールを破棄してください。"
+            ),
+            now,
+        )?;
+        Ok(((), None))
+    })
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({"status": "sent"}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Registration {
+    token: String,
+    parent: ParentDetails,
+    children: Vec<ChildDetails>,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ParentDetails {
+    pub name: String,
+    pub kana: String,
+    pub phone: String,
+    pub address: String,
+    pub emergency_contact: String,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ChildDetails {
+    pub name: String,
+    pub kana: String,
+    pub birth_date: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+fn required(field: &str, v: &str, max: usize) -> Result<(), ApiError> {
+    let n = v.trim().chars().count();
+    if n == 0 {
+        return Err(ApiError::field(field, "Required.", "必須項目です。"));
+    }
+    if n > max {
+        return Err(ApiError::field(
+            field,
+            format!("At most {max} characters."),
+            format!("{max}文字以内で入力してください。"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_registration(r: &Registration) -> Result<(), ApiError> {
+    let p = &r.parent;
+    required("parent.name", &p.name, 100)?;
+    required("parent.kana", &p.kana, 100)?;
+    required("parent.phone", &p.phone, 20)?;
+    if !p.phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+        return Err(ApiError::field(
+            "parent.phone",
+            "Digits and hyphens only.",
+            "電話番号は数字とハイフンで入力してください。",
+        ));
+    }
+    required("parent.address", &p.address, 200)?;
+    required("parent.emergency_contact", &p.emergency_contact, 100)?;
+    if r.children.is_empty() || r.children.len() > 10 {
+        return Err(ApiError::field("children", "One to ten children.", "お子さまを1人以上登録してください。"));
+    }
+    for (i, c) in r.children.iter().enumerate() {
+        required(&format!("children[{i}].name"), &c.name, 100)?;
+        required(&format!("children[{i}].kana"), &c.kana, 100)?;
+        tsuen::clock::parse_date(&c.birth_date).map_err(|e| {
+            ApiError::field(&format!("children[{i}].birth_date"), e, "生年月日の形式が正しくありません（YYYY-MM-DD）。")
+        })?;
+        if c.notes.chars().count() > 1000 {
+            return Err(ApiError::field(
+                &format!("children[{i}].notes"),
+                "At most 1000 characters.",
+                "1000文字以内で入力してください。",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a used token was for.
+pub(crate) struct TokenUse {
+    pub account: Option<i64>,
+    pub email: Option<String>,
+    pub municipality: Option<String>,
+}
+
+/// Uses a single-use token: it must exist for this purpose, be unexpired and unused.
+pub(crate) fn use_token(
+    db: &rusqlite::Connection,
+    token: &str,
+    purpose: &str,
+    now: time::OffsetDateTime,
+) -> Result<TokenUse, ApiError> {
+    let row = rusqlite::OptionalExtension::optional(db.query_row(
+        "SELECT account, email, municipality, expires_at, used_at FROM tokens WHERE token_hash = ?1 AND purpose = ?2",
+        params![token_hash(token), purpose],
+        |r| {
+            let used: Option<String> = r.get(4)?;
+            let expires: String = r.get(3)?;
+            let live = used.is_none() && crate::serve::clock::parse_stamp(&expires).is_some_and(|t| t > now);
+            Ok((TokenUse { account: r.get(0)?, email: r.get(1)?, municipality: r.get(2)? }, live))
+        },
+    ))?;
+    match row {
+        Some((found, true)) => {
+            db.execute("UPDATE tokens SET used_at = ?1 WHERE token_hash = ?2", params![stamp(now), token_hash(token)])?;
+            Ok(found)
+        }
+        _ => Err(ApiError::field(
+            "token",
+            "The link is invalid, used or expired.",
+            "リンクが無効か、使用済みか、有効期限切れです。",
+        )),
+    }
+}
+
+async fn register(State(app): State<App>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let r: Registration = parse(&body)?;
+    check_registration(&r)?;
+    let id = app
+        .write(move |ctx| {
+            let now = ctx.clock.now();
+            let used = use_token(ctx.db, &r.token, "apply", now)?;
+            let (email, municipality) = (used.email.unwrap_or_default(), used.municipality.unwrap_or_default());
+            let data = json!({"parent": r.parent, "children": r.children}).to_string();
+            ctx.db.execute(
+                "INSERT INTO registrations (email, municipality, data, status, created_at) VALUES (?1, ?2, ?3, 'pending', ?4)",
+                params![email, municipality, data, stamp(now)],
+            )?;
+            Ok((ctx.db.last_insert_rowid(), None))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"registration": id, "status": "pending"}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestNow {
+    now: String,
+}
+
+async fn set_now(State(app): State<App>, _headers: HeaderMap, body: Bytes) -> Result<Json<Value>, ApiError> {
+    if !app.settings.test_endpoints {
+        return Err(ApiError::not_found("route"));
+    }
+    let t: TestNow = parse(&body)?;
+    let now = tsuen::Now::parse(&t.now).map_err(|e| ApiError::field("now", e, "日時の形式が正しくありません。"))?;
+    if !app.clock.set(now) {
+        return Err(ApiError::field("now", "The clock is the system's (start with --now).", "時計は変更できません。"));
+    }
+    Ok(Json(json!({"now": now.to_string()})))
+}

@@ -1,0 +1,235 @@
+//! `tsuen serve`: the reference portal.
+
+mod api;
+mod app;
+mod auth;
+mod clock;
+mod demo;
+mod mail;
+mod store;
+mod writer;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use tsuen::{Now, World};
+
+use app::{Accounts, Numbers, Settings, Shared};
+use auth::{Account, Role, Session};
+use clock::ServerClock;
+
+const USAGE: &str = "usage: tsuen serve [--addr 127.0.0.1:8080] [--data DIR] [--demo] [--now YYYY-MM-DDTHH:MM]
+                   [--base-url URL] [--secure-cookies]
+  test-only: [--test-endpoints] [--fast-hash] [--no-rate-limit] (the last two need --test-endpoints)";
+
+struct Config {
+    addr: String,
+    data: PathBuf,
+    demo: bool,
+    now: Option<Now>,
+    settings: Settings,
+}
+
+fn parse(args: &[String]) -> Result<Config, String> {
+    let mut c = Config {
+        addr: "127.0.0.1:8080".into(),
+        data: PathBuf::from("tsuen-data"),
+        demo: false,
+        now: None,
+        settings: Settings {
+            fast_hash: false,
+            no_rate_limit: false,
+            test_endpoints: false,
+            base_url: String::new(),
+            secure_cookies: false,
+        },
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--addr" => c.addr = value("--addr")?,
+            "--data" => c.data = PathBuf::from(value("--data")?),
+            "--demo" => c.demo = true,
+            "--now" => c.now = Some(Now::parse(&value("--now")?).map_err(|e| format!("--now: {e}"))?),
+            "--base-url" => c.settings.base_url = value("--base-url")?,
+            "--secure-cookies" => c.settings.secure_cookies = true,
+            "--test-endpoints" => c.settings.test_endpoints = true,
+            "--fast-hash" => c.settings.fast_hash = true,
+            "--no-rate-limit" => c.settings.no_rate_limit = true,
+            other => return Err(format!("unknown option {other:?}")),
+        }
+    }
+    if (c.settings.fast_hash || c.settings.no_rate_limit) && !c.settings.test_endpoints {
+        return Err("--fast-hash and --no-rate-limit are for tests: they need --test-endpoints".into());
+    }
+    Ok(c)
+}
+
+/// Runs `tsuen serve`.
+pub(crate) fn run(args: &[String]) -> std::process::ExitCode {
+    let config = match parse(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tsuen serve: {e}\n{USAGE}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match rt.block_on(serve(config)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tsuen serve: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Restores the world: the latest snapshot, then every event after it, each at its own now.
+fn restore(conn: &rusqlite::Connection, now: Now) -> Result<(World, i64), String> {
+    let (mut world, from) = match store::latest_snapshot(conn).map_err(|e| e.to_string())? {
+        Some((seq, json)) => (World::from_json(&json).map_err(|e| format!("snapshot {seq}: {e}"))?, seq),
+        None => (World::new(now), 0),
+    };
+    let events = store::events_after(conn, from).map_err(|e| e.to_string())?;
+    let mut last = from;
+    for (seq, at, op) in events {
+        let op: tsuen::Op = serde_json::from_str(&op).map_err(|e| format!("event {seq}: {e}"))?;
+        world.set_now(Now::parse(&at).map_err(|e| format!("event {seq}: {e}"))?);
+        world.apply(&op).map_err(|e| format!("event {seq} no longer applies: {e}"))?;
+        last = seq;
+    }
+    Ok((world, last))
+}
+
+fn load_accounts(conn: &rusqlite::Connection) -> rusqlite::Result<Accounts> {
+    let mut accounts = Accounts::default();
+    let mut stmt = conn.prepare("SELECT id, email, role, name, password_hash, facility, municipality FROM accounts")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Account {
+            id: r.get(0)?,
+            email: r.get(1)?,
+            role: Role::parse(&r.get::<_, String>(2)?).unwrap_or(Role::Parent),
+            name: r.get(3)?,
+            password_hash: r.get(4)?,
+            facility: r.get(5)?,
+            municipality: r.get(6)?,
+        })
+    })?;
+    for a in rows {
+        accounts.insert(a?);
+    }
+    Ok(accounts)
+}
+
+fn load_numbers(conn: &rusqlite::Connection) -> rusqlite::Result<Numbers> {
+    let mut numbers = Numbers::default();
+    let mut stmt = conn.prepare("SELECT number, booking FROM booking_numbers")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (n, id) = row?;
+        numbers.insert(n, id);
+    }
+    Ok(numbers)
+}
+
+fn load_sessions(conn: &rusqlite::Connection) -> rusqlite::Result<HashMap<String, Session>> {
+    let mut stmt = conn.prepare("SELECT token_hash, account, csrf, expires_at FROM sessions")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (hash, account, csrf, expires) = row?;
+        if let Some(expires) = clock::parse_stamp(&expires) {
+            out.insert(hash, Session { account, csrf, expires });
+        }
+    }
+    Ok(out)
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    std::fs::create_dir_all(&config.data).map_err(|e| format!("{}: {e}", config.data.display()))?;
+    let lock_path = config.data.join("tsuen.lock");
+    let lock = std::fs::File::create(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    lock.try_lock().map_err(|_| {
+        format!("{} is in use by another tsuen process (lock file {})", config.data.display(), lock_path.display())
+    })?;
+    let db_path = config.data.join("tsuen.sqlite3");
+    let conn = store::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+    let clock = Arc::new(match config.now {
+        Some(now) => ServerClock::fixed(now),
+        None => ServerClock::System,
+    });
+    let (world, last_seq) = restore(&conn, clock.engine_now())?;
+    let accounts = load_accounts(&conn).map_err(|e| e.to_string())?;
+    let sessions = load_sessions(&conn).map_err(|e| e.to_string())?;
+    let numbers = load_numbers(&conn).map_err(|e| e.to_string())?;
+    let fresh = accounts.by_id.is_empty() && last_seq == 0;
+    eprintln!(
+        "tsuen: {} restored: {} facilities, {} bookings, {} events",
+        db_path.display(),
+        world.facilities().count(),
+        world.booking_count(),
+        last_seq
+    );
+    let world = Arc::new(RwLock::new(world));
+    let (sender, writer) = writer::spawn(conn, world.clone(), clock.clone());
+    let reader = store::open_reader(&db_path).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&config.addr).await.map_err(|e| format!("{}: {e}", config.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut settings = config.settings.clone();
+    if settings.base_url.is_empty() {
+        settings.base_url = format!("http://{addr}");
+    }
+    let shared: app::App = Arc::new(Shared {
+        world: world.clone(),
+        clock,
+        writer: Mutex::new(Some(sender)),
+        accounts: RwLock::new(accounts),
+        sessions: RwLock::new(sessions),
+        limiter: Mutex::new(auth::Limiter::default()),
+        settings,
+        reader: Mutex::new(reader),
+        numbers: RwLock::new(numbers),
+    });
+    if config.demo && fresh {
+        demo::load(&shared).await.map_err(|e| format!("demo data: {}", e.message))?;
+        eprintln!("tsuen: demo data loaded (accounts in README.md)");
+    }
+    let mailer = mail::spawn(shared.clone());
+    let router = api::router(shared.clone());
+    println!("tsuen: listening on http://{addr}");
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!("tsuen: stopping");
+    mailer.abort();
+    shared.writer.lock().expect("writer").take();
+    drop(shared);
+    let conn = writer.join().map_err(|_| "the writer thread failed".to_owned())?;
+    let seq = store::last_seq(&conn).map_err(|e| e.to_string())?;
+    let json = world.read().expect("world").to_json();
+    store::save_snapshot(&conn, seq, &json).map_err(|e| e.to_string())?;
+    drop(conn);
+    drop(lock);
+    eprintln!("tsuen: stopped cleanly (snapshot at event {seq})");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}
