@@ -109,8 +109,8 @@ impl World {
         out: &mut Vec<i16>,
     ) -> Result<(), Error> {
         check_days(days, "days")?;
-        let fi = self.facility_ix(facility)?;
         let ci = child.map(|c| self.child_ix(c)).transpose()?;
+        let fi = self.facility_ix(facility)?;
         out.clear();
         out.reserve(days as usize * SLOTS);
         let start = jd(from);
@@ -170,8 +170,8 @@ impl World {
     pub fn regular_availability(&self, q: &RegularQuery) -> Result<Vec<Option<u16>>, Error> {
         check_days(q.weeks, "weeks")?;
         let band = Band::new(q.from, q.to).map_err(|e| Error::invalid(format!("from/to: {e}")))?;
-        let fi = self.facility_ix(&q.facility)?;
         let ci = q.child.as_deref().map(|c| self.child_ix(c)).transpose()?;
+        let fi = self.facility_ix(&q.facility)?;
         let start = jd(q.date);
         Ok((0..q.weeks as i32)
             .map(|k| {

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
+use lettre::message::SinglePart;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::{Message, SmtpTransport, Transport};
 use rusqlite::params;
 use time::OffsetDateTime;
@@ -82,8 +83,12 @@ fn send(host: &str, port: u16, from: &str, to: &str, subject: &str, body: &str) 
         .from(from.parse().map_err(|e| format!("from: {e}"))?)
         .to(to.parse().map_err(|e| format!("to: {e}"))?)
         .subject(subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(body.to_owned())
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .header(ContentTransferEncoding::Base64)
+                .body(body.to_owned()),
+        )
         .map_err(|e| e.to_string())?;
     let transport = SmtpTransport::builder_dangerous(host).port(port).build();
     transport.send(&msg).map(|_| ()).map_err(|e| e.to_string())

@@ -27,6 +27,9 @@ pub(crate) struct Ctx<'a> {
     pub db: &'a Connection,
     world: &'a RwLock<World>,
     pub clock: &'a ServerClock,
+    /// Engine writes this job has applied: a job that fails after one cannot be rolled back in
+    /// memory, so the writer stops the process (the durable log stays consistent).
+    applied: usize,
 }
 
 impl Ctx<'_> {
@@ -38,6 +41,7 @@ impl Ctx<'_> {
         world.set_now(now);
         let applied = world.apply(op)?;
         drop(world);
+        self.applied += 1;
         let json = serde_json::to_string(op).expect("ops serialize");
         self.db
             .execute("INSERT INTO events (now, op) VALUES (?1, ?2)", params![now.to_string(), json])
@@ -84,8 +88,11 @@ fn run_batch(conn: &mut Connection, world: &RwLock<World>, clock: &ServerClock, 
     let mut after = Vec::with_capacity(batch.len());
     for job in batch {
         let sp = tx.savepoint().unwrap_or_else(|e| fatal(&format!("cannot open a savepoint: {e}")));
-        let mut ctx = Ctx { db: &sp, world, clock };
+        let mut ctx = Ctx { db: &sp, world, clock, applied: 0 };
         let (keep, then) = job(&mut ctx);
+        if !keep && ctx.applied > 0 {
+            fatal("a write failed after changing the engine's world");
+        }
         if keep {
             sp.commit().unwrap_or_else(|e| fatal(&format!("cannot release a savepoint: {e}")));
         } else {

@@ -53,6 +53,22 @@ pub(super) fn routes() -> Vec<Route> {
         },
         Route {
             method: "POST",
+            path: "/api/test/seed",
+            roles: &[],
+            summary: "Test-only (--test-endpoints): engine writes, accounts and participation for a test fixture",
+            body: Some("TestSeed"),
+            handler: || post(seed),
+        },
+        Route {
+            method: "GET",
+            path: "/api/test/pragmas",
+            roles: &[],
+            summary: "Test-only (--test-endpoints): the writer connection's journal_mode and synchronous",
+            body: None,
+            handler: || get(pragmas),
+        },
+        Route {
+            method: "POST",
             path: "/api/test/now",
             roles: &[],
             summary: "Test-only (--test-endpoints): sets the server's clock",
@@ -297,4 +313,95 @@ async fn set_now(State(app): State<App>, _headers: HeaderMap, body: Bytes) -> Re
         return Err(ApiError::field("now", "The clock is the system's (start with --now).", "時計は変更できません。"));
     }
     Ok(Json(json!({"now": now.to_string()})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestSeed {
+    #[serde(default)]
+    ops: Vec<tsuen::Op>,
+    #[serde(default)]
+    accounts: Vec<TestAccount>,
+    #[serde(default)]
+    participation: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestAccount {
+    email: String,
+    password: String,
+    role: String,
+    name: String,
+    #[serde(default)]
+    facility: Option<String>,
+    #[serde(default)]
+    municipality: Option<String>,
+}
+
+async fn seed(State(app): State<App>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    if !app.settings.test_endpoints {
+        return Err(ApiError::not_found("route"));
+    }
+    let s: TestSeed = parse(&body)?;
+    let fast = app.settings.fast_hash;
+    let hashes: Vec<String> = s.accounts.iter().map(|a| crate::serve::auth::hash_password(&a.password, fast)).collect();
+    let app2 = app.clone();
+    let ids = app
+        .write(move |ctx| {
+            let now = ctx.clock.now();
+            let mut made = Vec::new();
+            for (a, hash) in s.accounts.iter().zip(hashes) {
+                let role = crate::serve::auth::Role::parse(&a.role).ok_or_else(|| {
+                    ApiError::field("accounts.role", "parent, facility or municipality", "役割が正しくありません。")
+                })?;
+                ctx.db.execute(
+                    "INSERT INTO accounts (email, role, name, password_hash, facility, municipality, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![a.email, a.role, a.name, hash, a.facility, a.municipality, stamp(now)],
+                )?;
+                made.push(crate::serve::auth::Account {
+                    id: ctx.db.last_insert_rowid(),
+                    email: a.email.clone(),
+                    role,
+                    name: a.name.clone(),
+                    password_hash: Some(hash),
+                    facility: a.facility.clone(),
+                    municipality: a.municipality.clone(),
+                });
+            }
+            for (code, how) in &s.participation {
+                ctx.db.execute(
+                    "INSERT OR REPLACE INTO municipality_portal (code, participation) VALUES (?1, ?2)",
+                    params![code, how],
+                )?;
+            }
+            for op in &s.ops {
+                ctx.apply(op)?;
+            }
+            let ids: Vec<i64> = made.iter().map(|a| a.id).collect();
+            let then = Box::new(move || {
+                let mut accounts = app2.accounts.write().expect("accounts");
+                for a in made {
+                    accounts.insert(a);
+                }
+            });
+            Ok((ids, Some(then as Box<dyn FnOnce() + Send>)))
+        })
+        .await?;
+    Ok(Json(json!({"accounts": ids})))
+}
+
+async fn pragmas(State(app): State<App>) -> Result<Json<Value>, ApiError> {
+    if !app.settings.test_endpoints {
+        return Err(ApiError::not_found("route"));
+    }
+    let (mode, sync) = app
+        .write(|ctx| {
+            let mode: String = ctx.db.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+            let sync: i64 = ctx.db.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+            Ok(((mode, sync), None))
+        })
+        .await?;
+    Ok(Json(json!({"journal_mode": mode, "synchronous": sync})))
 }
