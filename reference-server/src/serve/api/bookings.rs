@@ -4,7 +4,8 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+use axum::http::Uri;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use rusqlite::params;
@@ -12,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tsuen::{BookRequest, BookingRecord, Kind, Status, World};
 
-use super::{Route, parse};
+use super::{Route, parse, query};
 use crate::serve::app::{ApiError, App};
 use crate::serve::auth::{Account, Role};
 use crate::serve::clock::stamp;
@@ -151,11 +152,8 @@ fn profile(app: &App, id: &str) -> Result<Value, ApiError> {
     Ok(p.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or(json!({})))
 }
 
-async fn facilities(
-    State(app): State<App>,
-    headers: HeaderMap,
-    Query(q): Query<FacilitiesQuery>,
-) -> Result<Json<Value>, ApiError> {
+async fn facilities(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Result<Json<Value>, ApiError> {
+    let q: FacilitiesQuery = query(&uri)?;
     let parent = app.user(&headers).ok().filter(|a| a.role == Role::Parent);
     let rows: Vec<(String, String, String, Vec<String>, Value)> = {
         let world = app.world();
@@ -205,9 +203,10 @@ async fn calendar(
     State(app): State<App>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(q): Query<CalendarParams>,
+    uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
     let a = app.user_as(&headers, Role::Parent, false)?;
+    let q: CalendarParams = query(&uri)?;
     let from = date_param("from", &q.from)?;
     let world = app.world();
     if let Some(c) = &q.child {
@@ -235,9 +234,10 @@ async fn regular(
     State(app): State<App>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(q): Query<RegularParams>,
+    uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
     let a = app.user_as(&headers, Role::Parent, false)?;
+    let q: RegularParams = query(&uri)?;
     let world = app.world();
     if let Some(c) = &q.child {
         own_child(&world, &a, c)?;
@@ -264,12 +264,9 @@ struct SearchParams {
     child: Option<String>,
 }
 
-async fn search(
-    State(app): State<App>,
-    headers: HeaderMap,
-    Query(q): Query<SearchParams>,
-) -> Result<Json<Value>, ApiError> {
+async fn search(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Result<Json<Value>, ApiError> {
     let a = app.user_as(&headers, Role::Parent, false)?;
+    let q: SearchParams = query(&uri)?;
     let kind: tsuen::UsageKind = serde_json::from_value(json!(q.kind))
         .map_err(|_| ApiError::field("kind", "regular or flexible", "予約種別が正しくありません。"))?;
     let world = app.world();
@@ -295,12 +292,9 @@ struct ViewParams {
     facility: Option<String>,
 }
 
-async fn view(
-    State(app): State<App>,
-    headers: HeaderMap,
-    Query(q): Query<ViewParams>,
-) -> Result<Json<Value>, ApiError> {
+async fn view(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Result<Json<Value>, ApiError> {
     let a = app.user_as(&headers, Role::Parent, false)?;
+    let q: ViewParams = query(&uri)?;
     let view = app.world().household_view(&tsuen::ViewQuery {
         parent: a.household(),
         facilities: q.facility.map(|f| vec![f]),

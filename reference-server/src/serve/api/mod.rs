@@ -56,6 +56,15 @@ fn axum_path(p: &str) -> String {
     p.to_owned()
 }
 
+/// Parses a query string (after the caller checked who is asking), naming the field that is wrong.
+pub(crate) fn query<T: DeserializeOwned>(uri: &axum::http::Uri) -> Result<T, ApiError> {
+    axum::extract::Query::<T>::try_from_uri(uri).map(|q| q.0).map_err(|e| {
+        let text = e.body_text();
+        let field = text.split('`').nth(1).unwrap_or("query").to_owned();
+        ApiError::field(&field, text.clone(), format!("{field}: 入力内容に誤りがあります"))
+    })
+}
+
 /// Parses a JSON body, naming the field that is wrong.
 pub(crate) fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);

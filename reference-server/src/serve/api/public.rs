@@ -57,7 +57,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Test-only (--test-endpoints): engine writes, accounts and participation for a test fixture",
             body: Some("TestSeed"),
-            handler: || post(seed),
+            handler: || post(seed).layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
         },
         Route {
             method: "GET",
