@@ -34,11 +34,11 @@ fn facility(id: usize, muni: &str, seed: u64) -> FacilitySpec {
         "capacity": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "from": open, "to": close, "regular": q(7), "flexible": q(11) + 1},
                      {"days": ["wed"], "from": "12:00", "to": "14:00", "flexible": q(13)}],
     });
-    if seed % 7 == 0 {
+    if seed.is_multiple_of(7) {
         f["capacity_overrides"] =
             json!([{"date": DAYS[(seed % 10) as usize], "from": "10:00", "to": "13:00", "flexible": q(17) + 1}]);
     }
-    if seed % 6 == 0 {
+    if seed.is_multiple_of(6) {
         f["closed"] = json!([DAYS[(seed / 6 % 10) as usize]]);
     }
     if seed % 4 == 3 {
