@@ -42,11 +42,13 @@ scenarios() {
   ./target/debug/tsuen scenario "${files[@]}"
 }
 
-stage toolchain 600 toolchain
+export -f toolchain scenarios
+
+stage toolchain 600 bash -c toolchain
 stage fmt 300 cargo fmt --all -- --check
 stage clippy 1500 cargo clippy --workspace --all-targets -- -D warnings
 stage cargo-test 1500 cargo test --workspace
-stage scenarios 600 scenarios
+stage scenarios 600 bash -c scenarios
 stage bench-smoke 1200 cargo bench -p tsuen-benches -- --test
 if [ -x bindings-py/test.sh ]; then stage python 1500 bindings-py/test.sh; fi
 if [ -x bindings-wasm/test.sh ]; then stage wasm 1500 bindings-wasm/test.sh; fi
