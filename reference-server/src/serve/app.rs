@@ -12,6 +12,7 @@ use tsuen::{Code, World};
 
 use super::auth::{Account, Limiter, Session};
 use super::clock::ServerClock;
+use super::store::{Store, StoreError};
 use super::writer::{AfterCommit, Ctx, Job};
 
 /// Settings that tests may change (never the defaults).
@@ -38,7 +39,7 @@ pub(crate) struct Shared {
     pub sessions: RwLock<HashMap<String, Session>>,
     pub limiter: Mutex<Limiter>,
     pub settings: Settings,
-    pub reader: Mutex<rusqlite::Connection>,
+    pub reader: Mutex<Box<dyn Store + Send>>,
     pub numbers: RwLock<Numbers>,
 }
 
@@ -213,8 +214,8 @@ impl From<tsuen::Error> for ApiError {
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> ApiError {
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
         ApiError::internal(e)
     }
 }

@@ -2,7 +2,6 @@
 //! 文京区 (not yet); 誰でもこども園, 虎ノ門幼稚園 and ひかりこども園 with hours, quotas, interview
 //! slots and a profile; one account per role (passwords in README.md); a family with two children.
 
-use rusqlite::params;
 use serde_json::json;
 use time::Duration;
 use tsuen::{Date, Op};
@@ -10,6 +9,7 @@ use tsuen::{Date, Op};
 use super::app::{ApiError, App};
 use super::auth::{Account, Role, hash_password};
 use super::clock::stamp;
+use super::store::NewAccount;
 
 /// A demo account: (e-mail, password, role, name, facility, municipality).
 type DemoAccount = (&'static str, &'static str, Role, &'static str, Option<&'static str>, &'static str);
@@ -115,13 +115,17 @@ pub(crate) async fn load(app: &App) -> Result<(), ApiError> {
         let now = ctx.clock.now();
         let mut accounts = Vec::new();
         for ((email, _, role, name, facility, muni), hash) in ACCOUNTS.iter().zip(hashed) {
-            ctx.db.execute(
-                "INSERT INTO accounts (email, role, name, password_hash, facility, municipality, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![email, role.as_str(), name, hash, facility, muni, stamp(now)],
-            )?;
+            let id = ctx.db.insert_account(&NewAccount {
+                email,
+                role: *role,
+                name,
+                password_hash: Some(&hash),
+                facility: *facility,
+                municipality: Some(muni),
+                created_at: &stamp(now),
+            })?;
             accounts.push(Account {
-                id: ctx.db.last_insert_rowid(),
+                id,
                 email: (*email).into(),
                 role: *role,
                 name: (*name).into(),
@@ -137,8 +141,7 @@ pub(crate) async fn load(app: &App) -> Result<(), ApiError> {
             ("131059", "not_yet"),
             ("141003", "online"),
         ] {
-            ctx.db
-                .execute("INSERT INTO municipality_portal (code, participation) VALUES (?1, ?2)", params![code, how])?;
+            ctx.db.set_participation(code, how)?;
         }
         let profiles = [
             (
@@ -159,10 +162,7 @@ pub(crate) async fn load(app: &App) -> Result<(), ApiError> {
             ),
         ];
         for (id, p) in profiles {
-            ctx.db.execute(
-                "INSERT INTO facility_profiles (facility, profile) VALUES (?1, ?2)",
-                params![id, p.to_string()],
-            )?;
+            ctx.db.set_profile(id, &p.to_string())?;
         }
         for op in ops(now.date()) {
             ctx.apply(&op)?;

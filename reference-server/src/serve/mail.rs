@@ -7,25 +7,15 @@ use std::time::Duration;
 use lettre::message::SinglePart;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::{Message, SmtpTransport, Transport};
-use rusqlite::params;
 use time::OffsetDateTime;
 
 use super::app::App;
 use super::clock::stamp;
+use super::store::{self, Store};
 
 /// Puts a message in the outbox (inside the caller's transaction).
-pub(crate) fn queue(
-    db: &rusqlite::Connection,
-    to: &str,
-    subject: &str,
-    body: &str,
-    now: OffsetDateTime,
-) -> rusqlite::Result<()> {
-    db.execute(
-        "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![to, subject, body, stamp(now)],
-    )?;
-    Ok(())
+pub(crate) fn queue(db: &dyn Store, to: &str, subject: &str, body: &str, now: OffsetDateTime) -> store::Result<()> {
+    db.queue_mail(to, subject, body, &stamp(now))
 }
 
 fn smtp_target() -> Option<(String, u16)> {
@@ -47,24 +37,16 @@ pub(crate) fn spawn(app: App) -> tokio::task::JoinHandle<()> {
     eprintln!("tsuen: sending mail through {host}:{port}");
     tokio::spawn(async move {
         loop {
-            let pending: Vec<(i64, String, String, String)> = {
-                let db = app.reader.lock().expect("reader");
-                let rows = db
-                    .prepare(
-                        "SELECT id, recipient, subject, body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT 50",
-                    )
-                    .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect());
-                rows.unwrap_or_default()
-            };
-            for (id, to, subject, body) in pending {
+            let pending = app.reader.lock().expect("reader").unsent_mail(50).unwrap_or_default();
+            for m in pending {
+                let (id, to, subject, body) = (m.id, m.to, m.subject, m.body);
                 let (host, from) = (host.clone(), from.clone());
                 let sent = tokio::task::spawn_blocking(move || send(&host, port, &from, &to, &subject, &body)).await;
                 match sent {
                     Ok(Ok(())) => {
                         let _ = app
                             .write(move |ctx| {
-                                let now = stamp(ctx.clock.now());
-                                ctx.db.execute("UPDATE outbox SET sent_at = ?1 WHERE id = ?2", params![now, id])?;
+                                ctx.db.mark_mail_sent(id, &stamp(ctx.clock.now()))?;
                                 Ok(((), None))
                             })
                             .await;

@@ -17,8 +17,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use tsuen::{Now, World};
 
 use app::{Accounts, Numbers, Settings, Shared};
-use auth::{Account, Role, Session};
+use auth::Session;
 use clock::ServerClock;
+use store::Store;
 
 const USAGE: &str = "usage: tsuen serve [--addr 127.0.0.1:8080] [--data DIR] [--demo] [--now YYYY-MM-DDTHH:MM]
                    [--base-url URL] [--secure-cookies]
@@ -88,12 +89,12 @@ pub(crate) fn run(args: &[String]) -> std::process::ExitCode {
 }
 
 /// Restores the world: the latest snapshot, then every event after it, each at its own now.
-fn restore(conn: &rusqlite::Connection, now: Now) -> Result<(World, i64), String> {
-    let (mut world, from) = match store::latest_snapshot(conn).map_err(|e| e.to_string())? {
+fn restore(db: &dyn Store, now: Now) -> Result<(World, i64), String> {
+    let (mut world, from) = match db.latest_snapshot().map_err(|e| e.to_string())? {
         Some((seq, json)) => (World::from_json(&json).map_err(|e| format!("snapshot {seq}: {e}"))?, seq),
         None => (World::new(now), 0),
     };
-    let events = store::events_after(conn, from).map_err(|e| e.to_string())?;
+    let events = db.events_after(from).map_err(|e| e.to_string())?;
     let mut last = from;
     for (seq, at, op) in events {
         let op: tsuen::Op = serde_json::from_str(&op).map_err(|e| format!("event {seq}: {e}"))?;
@@ -104,49 +105,31 @@ fn restore(conn: &rusqlite::Connection, now: Now) -> Result<(World, i64), String
     Ok((world, last))
 }
 
-fn load_accounts(conn: &rusqlite::Connection) -> rusqlite::Result<Accounts> {
+fn load_accounts(db: &dyn Store) -> store::Result<Accounts> {
     let mut accounts = Accounts::default();
-    let mut stmt = conn.prepare("SELECT id, email, role, name, password_hash, facility, municipality FROM accounts")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Account {
-            id: r.get(0)?,
-            email: r.get(1)?,
-            role: Role::parse(&r.get::<_, String>(2)?).unwrap_or(Role::Parent),
-            name: r.get(3)?,
-            password_hash: r.get(4)?,
-            facility: r.get(5)?,
-            municipality: r.get(6)?,
-        })
-    })?;
-    for a in rows {
-        accounts.insert(a?);
+    for a in db.accounts()? {
+        accounts.insert(a);
     }
     Ok(accounts)
 }
 
-fn load_numbers(conn: &rusqlite::Connection) -> rusqlite::Result<Numbers> {
+fn load_numbers(db: &dyn Store) -> store::Result<Numbers> {
     let mut numbers = Numbers::default();
-    let mut stmt = conn.prepare("SELECT number, booking FROM booking_numbers")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (n, id) = row?;
+    for (n, id) in db.numbers()? {
         numbers.insert(n, id);
     }
     Ok(numbers)
 }
 
-fn load_sessions(conn: &rusqlite::Connection) -> rusqlite::Result<HashMap<String, Session>> {
-    let mut stmt = conn.prepare("SELECT token_hash, account, csrf, expires_at FROM sessions")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-    })?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let (hash, account, csrf, expires) = row?;
-        if let Some(expires) = clock::parse_stamp(&expires) {
-            out.insert(hash, Session { account, csrf, expires });
-        }
-    }
-    Ok(out)
+fn load_sessions(db: &dyn Store) -> store::Result<HashMap<String, Session>> {
+    Ok(db
+        .sessions()?
+        .into_iter()
+        .filter_map(|r| {
+            clock::parse_stamp(&r.expires_at)
+                .map(|expires| (r.hash, Session { account: r.account, csrf: r.csrf, expires }))
+        })
+        .collect())
 }
 
 async fn serve(config: Config) -> Result<(), String> {
@@ -191,7 +174,7 @@ async fn serve(config: Config) -> Result<(), String> {
         sessions: RwLock::new(sessions),
         limiter: Mutex::new(auth::Limiter::default()),
         settings,
-        reader: Mutex::new(reader),
+        reader: Mutex::new(Box::new(reader)),
         numbers: RwLock::new(numbers),
     });
     if config.demo && fresh {
@@ -210,9 +193,9 @@ async fn serve(config: Config) -> Result<(), String> {
     shared.writer.lock().expect("writer").take();
     drop(shared);
     let conn = writer.join().map_err(|_| "the writer thread failed".to_owned())?;
-    let seq = store::last_seq(&conn).map_err(|e| e.to_string())?;
+    let seq = conn.last_seq().map_err(|e| e.to_string())?;
     let json = world.read().expect("world").to_json();
-    store::save_snapshot(&conn, seq, &json).map_err(|e| e.to_string())?;
+    conn.save_snapshot(seq, &json).map_err(|e| e.to_string())?;
     drop(conn);
     drop(lock);
     eprintln!("tsuen: stopped cleanly (snapshot at event {seq})");

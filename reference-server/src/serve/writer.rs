@@ -8,10 +8,11 @@
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use tsuen::{Applied, Op, World};
 
 use super::clock::ServerClock;
+use super::store::Store;
 
 /// What a job leaves to do once its batch is committed: answer its caller, update caches.
 pub(crate) type AfterCommit = Box<dyn FnOnce() + Send>;
@@ -24,7 +25,7 @@ const MAX_BATCH: usize = 512;
 
 /// What a job can touch.
 pub(crate) struct Ctx<'a> {
-    pub db: &'a Connection,
+    pub db: &'a dyn Store,
     world: &'a RwLock<World>,
     pub clock: &'a ServerClock,
     /// Engine writes this job has applied: a job that fails after one cannot be rolled back in
@@ -43,9 +44,7 @@ impl Ctx<'_> {
         drop(world);
         self.applied += 1;
         let json = serde_json::to_string(op).expect("ops serialize");
-        self.db
-            .execute("INSERT INTO events (now, op) VALUES (?1, ?2)", params![now.to_string(), json])
-            .unwrap_or_else(|e| fatal(&format!("cannot log an event: {e}")));
+        self.db.log_event(&now.to_string(), &json).unwrap_or_else(|e| fatal(&format!("cannot log an event: {e}")));
         Ok(applied)
     }
 }
@@ -88,7 +87,7 @@ fn run_batch(conn: &mut Connection, world: &RwLock<World>, clock: &ServerClock, 
     let mut after = Vec::with_capacity(batch.len());
     for job in batch {
         let sp = tx.savepoint().unwrap_or_else(|e| fatal(&format!("cannot open a savepoint: {e}")));
-        let mut ctx = Ctx { db: &sp, world, clock, applied: 0 };
+        let mut ctx = Ctx { db: &*sp, world, clock, applied: 0 };
         let (keep, then) = job(&mut ctx);
         if !keep && ctx.applied > 0 {
             fatal("a write failed after changing the engine's world");

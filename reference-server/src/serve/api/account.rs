@@ -7,7 +7,6 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::json;
 use time::Duration;
@@ -21,6 +20,7 @@ use crate::serve::auth::{
 };
 use crate::serve::clock::stamp;
 use crate::serve::mail::queue;
+use crate::serve::store::NewToken;
 
 pub(super) fn routes() -> Vec<Route> {
     vec![
@@ -132,10 +132,7 @@ async fn login(
     let csrf2 = csrf.clone();
     app.write(move |ctx| {
         let expires = ctx.clock.now() + Duration::hours(SESSION_HOURS);
-        ctx.db.execute(
-            "INSERT INTO sessions (token_hash, account, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![hash, id, csrf2, stamp(expires)],
-        )?;
+        ctx.db.insert_session(&hash, id, &csrf2, &stamp(expires))?;
         let then = Box::new(move || {
             app2.sessions.write().expect("sessions").insert(hash, Session { account: id, csrf: csrf2, expires });
         });
@@ -159,7 +156,7 @@ async fn logout(State(app): State<App>, headers: HeaderMap) -> Result<Response, 
     let (hash, _, _) = app.session(&headers).ok_or_else(ApiError::unauthorized)?;
     let app2 = app.clone();
     app.write(move |ctx| {
-        ctx.db.execute("DELETE FROM sessions WHERE token_hash = ?1", params![hash])?;
+        ctx.db.delete_session(&hash)?;
         let then = Box::new(move || {
             app2.sessions.write().expect("sessions").remove(&hash);
         });
@@ -200,9 +197,9 @@ async fn set_password(State(app): State<App>, body: Bytes) -> Result<Json<serde_
             Err(_) => use_token(ctx.db, &req.token, "reset", now)?.account,
         };
         let id = account.ok_or_else(|| ApiError::field("token", "Not a password link.", "リンクが無効です。"))?;
-        ctx.db.execute("UPDATE accounts SET password_hash = ?1 WHERE id = ?2", params![hash, id])?;
+        ctx.db.set_password_hash(id, &hash)?;
         // Existing sessions end: whoever knew the old password is logged out.
-        ctx.db.execute("DELETE FROM sessions WHERE account = ?1", params![id])?;
+        ctx.db.delete_sessions_of(id)?;
         let then = Box::new(move || {
             if let Some(a) = app2.accounts.write().expect("accounts").by_id.get_mut(&id) {
                 a.password_hash = Some(hash);
@@ -239,10 +236,14 @@ async fn reset_request(State(app): State<App>, body: Bytes) -> Result<(StatusCod
         let base = app.settings.base_url.clone();
         app.write(move |ctx| {
             let now = ctx.clock.now();
-            ctx.db.execute(
-                "INSERT INTO tokens (token_hash, purpose, account, expires_at) VALUES (?1, 'reset', ?2, ?3)",
-                params![token_hash(&token), id, stamp(now + Duration::minutes(30))],
-            )?;
+            ctx.db.insert_token(&NewToken {
+                hash: &token_hash(&token),
+                purpose: "reset",
+                account: Some(id),
+                email: None,
+                municipality: None,
+                expires_at: &stamp(now + Duration::minutes(30)),
+            })?;
             queue(
                 ctx.db,
                 &email,

@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tsuen::{BookRequest, BookingRecord, Kind, Status, World};
@@ -143,12 +142,7 @@ struct FacilitiesQuery {
 }
 
 fn profile(app: &App, id: &str) -> Result<Value, ApiError> {
-    let db = app.reader.lock().expect("reader");
-    let p: Option<String> = rusqlite::OptionalExtension::optional(db.query_row(
-        "SELECT profile FROM facility_profiles WHERE facility = ?1",
-        params![id],
-        |r| r.get(0),
-    ))?;
+    let p = app.reader.lock().expect("reader").profile(id)?;
     Ok(p.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or(json!({})))
 }
 
@@ -345,12 +339,15 @@ async fn check(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Resul
 }
 
 /// Takes the next 予約番号 for an engine id (inside a job).
-pub(crate) fn take_number(ctx: &Ctx<'_>, account: Option<i64>) -> Result<i64, ApiError> {
-    ctx.db.execute(
-        "INSERT INTO booking_numbers (booking, account, created_at) VALUES ('', ?1, ?2)",
-        params![account, stamp(ctx.clock.now())],
-    )?;
-    Ok(ctx.db.last_insert_rowid())
+pub(crate) fn take_number(
+    ctx: &Ctx<'_>,
+    account: Option<i64>,
+    booking: &dyn Fn(i64) -> String,
+) -> Result<(i64, String), ApiError> {
+    let n = ctx.db.take_number(account, &stamp(ctx.clock.now()))?;
+    let id = booking(n);
+    ctx.db.set_number_booking(n, &id)?;
+    Ok((n, id))
 }
 
 pub(crate) fn facility_staff_emails(app: &App, facility: &str) -> Vec<String> {
@@ -374,16 +371,11 @@ async fn book(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result
     let (email, account) = (a.email.clone(), a.id);
     let (number, ids, status) = app
         .write(move |ctx| {
-            let n = take_number(ctx, Some(account))?;
-            let id = format!("b{n}");
-            ctx.db.execute("UPDATE booking_numbers SET booking = ?1 WHERE number = ?2", params![id, n])?;
+            let (n, id) = take_number(ctx, Some(account), &|n| format!("b{n}"))?;
             let mut ids = vec![(n, id.clone())];
             if req.kind == Kind::Regular {
                 for k in 1..=req.weeks.unwrap_or(0) {
-                    let occ = format!("{id}#{k}");
-                    let m = take_number(ctx, Some(account))?;
-                    ctx.db.execute("UPDATE booking_numbers SET booking = ?1 WHERE number = ?2", params![occ, m])?;
-                    ids.push((m, occ));
+                    ids.push(take_number(ctx, Some(account), &|_| format!("{id}#{k}"))?);
                 }
             }
             let status = match ctx.apply(&tsuen::Op::Book(req.to_engine(id.clone())?))? {

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
-use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::Duration;
@@ -18,6 +17,7 @@ use crate::serve::app::{ApiError, App};
 use crate::serve::auth::{Account, Role, new_token, token_hash};
 use crate::serve::clock::stamp;
 use crate::serve::mail::queue;
+use crate::serve::store::{NewAccount, NewToken};
 
 const CITY: &[Role] = &[Role::Municipality];
 
@@ -65,19 +65,17 @@ fn municipality_of(a: &Account) -> Result<String, ApiError> {
 async fn list(State(app): State<App>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
     let a = app.user_as(&headers, Role::Municipality, false)?;
     let m = municipality_of(&a)?;
-    let db = app.reader.lock().expect("reader");
-    let mut stmt = db.prepare(
-        "SELECT id, email, data, status, created_at FROM registrations WHERE municipality = ?1
-         ORDER BY status != 'pending', id",
-    )?;
-    let rows: Vec<Value> = stmt
-        .query_map(params![m], |r| {
-            let data: String = r.get(2)?;
-            Ok(json!({"id": r.get::<_, i64>(0)?, "email": r.get::<_, String>(1)?,
-                      "data": serde_json::from_str::<Value>(&data).unwrap_or(Value::Null),
-                      "status": r.get::<_, String>(3)?, "created_at": r.get::<_, String>(4)?}))
-        })?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<Value> = app
+        .reader
+        .lock()
+        .expect("reader")
+        .registrations(&m)?
+        .into_iter()
+        .map(|r| {
+            json!({"id": r.id, "email": r.email, "data": serde_json::from_str::<Value>(&r.data).unwrap_or(Value::Null),
+                   "status": r.status, "created_at": r.created_at})
+        })
+        .collect();
     Ok(Json(json!({"registrations": rows})))
 }
 
@@ -117,15 +115,8 @@ async fn certify(
     let app2 = app.clone();
     let account = app
         .write(move |ctx| {
-            let row: Option<(String, String, String)> = ctx
-                .db
-                .query_row(
-                    "SELECT email, data, status FROM registrations WHERE id = ?1 AND municipality = ?2",
-                    params![id, m],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let (email, data, status) = row.ok_or_else(|| ApiError::not_found("registration"))?;
+            let row = ctx.db.registration(id, &m)?.ok_or_else(|| ApiError::not_found("registration"))?;
+            let (email, data, status) = (row.email, row.data, row.status);
             if status != "pending" {
                 return Err(ApiError::new(
                     axum::http::StatusCode::CONFLICT,
@@ -134,11 +125,7 @@ async fn certify(
                     "この登録はすでに処理済みです。",
                 ));
             }
-            let exists: Option<i64> = ctx
-                .db
-                .query_row("SELECT id FROM accounts WHERE email = ?1", params![email], |r| r.get(0))
-                .optional()?;
-            if exists.is_some() {
+            if ctx.db.account_by_email(&email)?.is_some() {
                 return Err(ApiError::new(
                     axum::http::StatusCode::CONFLICT,
                     "duplicate_account",
@@ -148,12 +135,17 @@ async fn certify(
             }
             let stored: Stored = serde_json::from_str(&data).map_err(ApiError::internal)?;
             let now = ctx.clock.now();
-            ctx.db.execute(
-                "INSERT INTO accounts (email, role, name, municipality, created_at) VALUES (?1, 'parent', ?2, ?3, ?4)",
-                params![email, stored.parent.name, m, stamp(now)],
-            )?;
+            let id_new = ctx.db.insert_account(&NewAccount {
+                email: &email,
+                role: Role::Parent,
+                name: &stored.parent.name,
+                password_hash: None,
+                facility: None,
+                municipality: Some(&m),
+                created_at: &stamp(now),
+            })?;
             let account = Account {
-                id: ctx.db.last_insert_rowid(),
+                id: id_new,
                 email: email.clone(),
                 role: Role::Parent,
                 name: stored.parent.name.clone(),
@@ -161,15 +153,16 @@ async fn certify(
                 facility: None,
                 municipality: Some(m.clone()),
             };
-            ctx.db.execute(
-                "UPDATE registrations SET status = 'certified', decided_by = ?1 WHERE id = ?2",
-                params![staff, id],
-            )?;
+            ctx.db.set_registration_status(id, "certified", staff)?;
             let token = new_token();
-            ctx.db.execute(
-                "INSERT INTO tokens (token_hash, purpose, account, expires_at) VALUES (?1, 'set_password', ?2, ?3)",
-                params![token_hash(&token), account.id, stamp(now + Duration::hours(24))],
-            )?;
+            ctx.db.insert_token(&NewToken {
+                hash: &token_hash(&token),
+                purpose: "set_password",
+                account: Some(account.id),
+                email: None,
+                municipality: None,
+                expires_at: &stamp(now + Duration::hours(24)),
+            })?;
             queue(
                 ctx.db,
                 &email,
@@ -208,19 +201,9 @@ async fn reject(State(app): State<App>, headers: HeaderMap, Path(id): Path<i64>)
     let m = municipality_of(&a)?;
     let staff = a.id;
     app.write(move |ctx| {
-        let email: Option<String> = ctx
-            .db
-            .query_row(
-                "SELECT email FROM registrations WHERE id = ?1 AND municipality = ?2 AND status = 'pending'",
-                params![id, m],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let email = email.ok_or_else(|| ApiError::not_found("pending registration"))?;
-        ctx.db.execute(
-            "UPDATE registrations SET status = 'rejected', decided_by = ?1 WHERE id = ?2",
-            params![staff, id],
-        )?;
+        let row = ctx.db.registration(id, &m)?.filter(|r| r.status == "pending");
+        let email = row.ok_or_else(|| ApiError::not_found("pending registration"))?.email;
+        ctx.db.set_registration_status(id, "rejected", staff)?;
         queue(
             ctx.db,
             &email,
@@ -236,15 +219,16 @@ async fn reject(State(app): State<App>, headers: HeaderMap, Path(id): Path<i64>)
 
 async fn outbox(State(app): State<App>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
     app.user_as(&headers, Role::Municipality, false)?;
-    let db = app.reader.lock().expect("reader");
-    let mut stmt =
-        db.prepare("SELECT id, recipient, subject, body, created_at, sent_at FROM outbox ORDER BY id DESC LIMIT 200")?;
-    let rows: Vec<Value> = stmt
-        .query_map([], |r| {
-            Ok(json!({"id": r.get::<_, i64>(0)?, "to": r.get::<_, String>(1)?, "subject": r.get::<_, String>(2)?,
-                      "body": r.get::<_, String>(3)?, "created_at": r.get::<_, String>(4)?,
-                      "sent_at": r.get::<_, Option<String>>(5)?}))
-        })?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<Value> = app
+        .reader
+        .lock()
+        .expect("reader")
+        .outbox(200)?
+        .into_iter()
+        .map(|m| {
+            json!({"id": m.id, "to": m.to, "subject": m.subject, "body": m.body,
+                   "created_at": m.created_at, "sent_at": m.sent_at})
+        })
+        .collect();
     Ok(Json(json!({"mail": rows})))
 }

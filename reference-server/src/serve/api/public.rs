@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::Duration;
@@ -16,6 +15,7 @@ use crate::serve::app::{ApiError, App};
 use crate::serve::auth::{new_token, token_hash};
 use crate::serve::clock::stamp;
 use crate::serve::mail::queue;
+use crate::serve::store::{NewAccount, NewToken, Store};
 
 pub(super) fn routes() -> Vec<Route> {
     vec![
@@ -84,12 +84,7 @@ async fn healthz() -> &'static str {
 
 /// How a municipality takes part.
 pub(crate) fn participation(app: &App, code: &str) -> Result<String, ApiError> {
-    let db = app.reader.lock().expect("reader");
-    let p: Option<String> = rusqlite::OptionalExtension::optional(db.query_row(
-        "SELECT participation FROM municipality_portal WHERE code = ?1",
-        params![code],
-        |r| r.get(0),
-    ))?;
+    let p = app.reader.lock().expect("reader").participation(code)?;
     Ok(p.unwrap_or_else(|| "not_yet".into()))
 }
 
@@ -142,10 +137,14 @@ async fn apply(State(app): State<App>, body: Bytes) -> Result<(StatusCode, Json<
     let municipality = req.municipality.clone();
     app.write(move |ctx| {
         let now = ctx.clock.now();
-        ctx.db.execute(
-            "INSERT INTO tokens (token_hash, purpose, email, municipality, expires_at) VALUES (?1, 'apply', ?2, ?3, ?4)",
-            params![token_hash(&token), email, municipality, stamp(now + Duration::hours(24))],
-        )?;
+        ctx.db.insert_token(&NewToken {
+            hash: &token_hash(&token),
+            purpose: "apply",
+            account: None,
+            email: Some(&email),
+            municipality: Some(&municipality),
+            expires_at: &stamp(now + Duration::hours(24)),
+        })?;
         queue(
             ctx.db,
             &email,
@@ -250,25 +249,16 @@ pub(crate) struct TokenUse {
 
 /// Uses a single-use token: it must exist for this purpose, be unexpired and unused.
 pub(crate) fn use_token(
-    db: &rusqlite::Connection,
+    db: &dyn Store,
     token: &str,
     purpose: &str,
     now: time::OffsetDateTime,
 ) -> Result<TokenUse, ApiError> {
-    let row = rusqlite::OptionalExtension::optional(db.query_row(
-        "SELECT account, email, municipality, expires_at, used_at FROM tokens WHERE token_hash = ?1 AND purpose = ?2",
-        params![token_hash(token), purpose],
-        |r| {
-            let used: Option<String> = r.get(4)?;
-            let expires: String = r.get(3)?;
-            let live = used.is_none() && crate::serve::clock::parse_stamp(&expires).is_some_and(|t| t > now);
-            Ok((TokenUse { account: r.get(0)?, email: r.get(1)?, municipality: r.get(2)? }, live))
-        },
-    ))?;
-    match row {
-        Some((found, true)) => {
-            db.execute("UPDATE tokens SET used_at = ?1 WHERE token_hash = ?2", params![stamp(now), token_hash(token)])?;
-            Ok(found)
+    let hash = token_hash(token);
+    match db.token(&hash, purpose)? {
+        Some(row) if !row.used && crate::serve::clock::parse_stamp(&row.expires_at).is_some_and(|t| t > now) => {
+            db.mark_token_used(&hash, &stamp(now))?;
+            Ok(TokenUse { account: row.account, email: row.email, municipality: row.municipality })
         }
         _ => Err(ApiError::field(
             "token",
@@ -287,11 +277,7 @@ async fn register(State(app): State<App>, body: Bytes) -> Result<(StatusCode, Js
             let used = use_token(ctx.db, &r.token, "apply", now)?;
             let (email, municipality) = (used.email.unwrap_or_default(), used.municipality.unwrap_or_default());
             let data = json!({"parent": r.parent, "children": r.children}).to_string();
-            ctx.db.execute(
-                "INSERT INTO registrations (email, municipality, data, status, created_at) VALUES (?1, ?2, ?3, 'pending', ?4)",
-                params![email, municipality, data, stamp(now)],
-            )?;
-            Ok((ctx.db.last_insert_rowid(), None))
+            Ok((ctx.db.insert_registration(&email, &municipality, &data, &stamp(now))?, None))
         })
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"registration": id, "status": "pending"}))))
@@ -355,13 +341,17 @@ async fn seed(State(app): State<App>, body: Bytes) -> Result<Json<Value>, ApiErr
                 let role = crate::serve::auth::Role::parse(&a.role).ok_or_else(|| {
                     ApiError::field("accounts.role", "parent, facility or municipality", "役割が正しくありません。")
                 })?;
-                ctx.db.execute(
-                    "INSERT INTO accounts (email, role, name, password_hash, facility, municipality, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![a.email, a.role, a.name, hash, a.facility, a.municipality, stamp(now)],
-                )?;
+                let id = ctx.db.insert_account(&NewAccount {
+                    email: &a.email,
+                    role,
+                    name: &a.name,
+                    password_hash: Some(&hash),
+                    facility: a.facility.as_deref(),
+                    municipality: a.municipality.as_deref(),
+                    created_at: &stamp(now),
+                })?;
                 made.push(crate::serve::auth::Account {
-                    id: ctx.db.last_insert_rowid(),
+                    id,
                     email: a.email.clone(),
                     role,
                     name: a.name.clone(),
@@ -371,10 +361,7 @@ async fn seed(State(app): State<App>, body: Bytes) -> Result<Json<Value>, ApiErr
                 });
             }
             for (code, how) in &s.participation {
-                ctx.db.execute(
-                    "INSERT OR REPLACE INTO municipality_portal (code, participation) VALUES (?1, ?2)",
-                    params![code, how],
-                )?;
+                ctx.db.set_participation(code, how)?;
             }
             for op in &s.ops {
                 ctx.apply(op)?;
@@ -396,12 +383,6 @@ async fn pragmas(State(app): State<App>) -> Result<Json<Value>, ApiError> {
     if !app.settings.test_endpoints {
         return Err(ApiError::not_found("route"));
     }
-    let (mode, sync) = app
-        .write(|ctx| {
-            let mode: String = ctx.db.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
-            let sync: i64 = ctx.db.pragma_query_value(None, "synchronous", |r| r.get(0))?;
-            Ok(((mode, sync), None))
-        })
-        .await?;
+    let (mode, sync) = app.write(|ctx| Ok((ctx.db.durability()?, None))).await?;
     Ok(Json(json!({"journal_mode": mode, "synchronous": sync})))
 }
