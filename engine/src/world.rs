@@ -323,7 +323,7 @@ impl World {
         let load = self.facilities[bk.facility as usize].loads.get_mut(&bk.day).expect("load of a booking");
         for s in bk.band.slots() {
             let c = &mut load.by_class[quota][class as usize][s];
-            *c = if add { *c + 1 } else { *c - 1 };
+            *c = if add { c.saturating_add(1) } else { c.saturating_sub(1) };
         }
     }
 
@@ -335,7 +335,7 @@ impl World {
         let load = self.facilities[fi as usize].loads.get_mut(&day).expect("load of a booking");
         for s in band.slots() {
             let c = &mut load.held[quota][s];
-            *c = if add { *c + 1 } else { *c - 1 };
+            *c = if add { c.saturating_add(1) } else { c.saturating_sub(1) };
         }
         self.hold_by_class(b, add);
         self.search.load_changed(&self.facilities, fi, day, quota, band);
