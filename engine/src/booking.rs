@@ -236,7 +236,8 @@ impl World {
                 Some(_) => {}
             }
             let mut same_day_minutes = minutes;
-            for &b in &child.bookings {
+            let month = Month::key_of_jd(day);
+            for &b in child.live_in(month) {
                 let bk = &self.bookings[b as usize];
                 if bk.day != day || !bk.is_active() {
                     continue;
@@ -253,7 +254,6 @@ impl World {
             }
             // Monthly cap: per month touched, the child's counted minutes plus this request's
             // occurrences in that month.
-            let month = Month::key_of_jd(day);
             match &mut month_minutes {
                 Some((m, total)) if *m == month => *total += minutes,
                 _ => {
@@ -278,12 +278,11 @@ impl World {
 
     /// Minutes counted against the monthly cap for a child in a month (by month key).
     pub(crate) fn counted_minutes(&self, ci: u32, month: i32) -> u32 {
-        let (first, next) = Month::day_range(month);
         self.children[ci as usize]
-            .bookings
+            .live_in(month)
             .iter()
             .map(|b| &self.bookings[*b as usize])
-            .filter(|b| b.kind != Kind::Interview && b.status.counts_in_cap() && first <= b.day && b.day < next)
+            .filter(|b| b.kind != Kind::Interview && b.status.counts_in_cap())
             .map(|b| b.band.minutes())
             .sum()
     }
@@ -291,7 +290,7 @@ impl World {
     /// True when the child has an active booking on the day overlapping the band.
     fn overlaps(&self, child: &Child, day: Jd, band: Band) -> bool {
         child
-            .bookings
+            .live_in(Month::key_of_jd(day))
             .iter()
             .map(|b| &self.bookings[*b as usize])
             .any(|b| b.day == day && b.is_active() && b.band.overlaps(band))

@@ -251,15 +251,6 @@ impl Month {
         self.year * 12 + i32::from(self.month) - 1
     }
 
-    /// The days `[first, next month's first)` of a month key.
-    pub(crate) fn day_range(key: i32) -> (Jd, Jd) {
-        let first = |k: i32| {
-            let m = time::Month::try_from((k.rem_euclid(12) + 1) as u8).expect("month");
-            jd(Date::from_calendar_date(k.div_euclid(12), m, 1).expect("first of month"))
-        };
-        (first(key), first(key + 1))
-    }
-
     pub(crate) fn key_of_jd(day: Jd) -> i32 {
         Month::of(date_of(day)).key()
     }
@@ -456,15 +447,6 @@ mod tests {
         assert!(Month::parse("2026-13").is_err());
         assert!(Month::parse("2026/01").is_err());
         assert_eq!(Month::parse("2026-01").unwrap().to_string(), "2026-01");
-    }
-
-    #[test]
-    fn month_day_ranges() {
-        let feb = Month::parse("2028-02").unwrap();
-        assert_eq!(Month::day_range(feb.key()), (jd(d("2028-02-01")), jd(d("2028-03-01"))));
-        let dec = Month::parse("2026-12").unwrap();
-        assert_eq!(Month::day_range(dec.key()), (jd(d("2026-12-01")), jd(d("2027-01-01"))));
-        assert_eq!(Month::key_of_jd(jd(d("2026-12-31"))), dec.key());
     }
 
     #[test]

@@ -67,10 +67,19 @@ pub(crate) struct Child {
     pub muni: u32,
     pub cert: Option<(Jd, Jd)>,
     pub approvals: Vec<Approval>,
+    /// Every booking of the child, in the order made.
     pub bookings: Vec<u32>,
+    /// The bookings that can still matter to a rule (every status but `cancelled`), by month key:
+    /// overlap, the daily maximum and the monthly cap look only here.
+    pub live: FxHashMap<i32, Vec<u32>>,
 }
 
 impl Child {
+    /// The live bookings of the month a day falls in.
+    pub(crate) fn live_in(&self, month: i32) -> &[u32] {
+        self.live.get(&month).map_or(&[], Vec::as_slice)
+    }
+
     pub(crate) fn birth(&self) -> Date {
         self.spec.birth_date
     }
@@ -282,6 +291,7 @@ impl World {
                     cert,
                     approvals: given.unwrap_or_default(),
                     bookings: Vec::new(),
+                    live: FxHashMap::default(),
                 });
             }
         }
@@ -357,7 +367,12 @@ impl World {
         let (child, fi, day) = (bk.child, bk.facility, bk.day);
         self.ids.insert(bk.id.clone(), IdRef::Booking(b));
         self.bookings.push(bk);
-        self.children[child as usize].bookings.push(b);
+        let live = self.bookings[b as usize].status != Status::Cancelled;
+        let c = &mut self.children[child as usize];
+        c.bookings.push(b);
+        if live {
+            c.live.entry(crate::clock::Month::key_of_jd(day)).or_default().push(b);
+        }
         self.facilities[fi as usize].loads.entry(day).or_insert_with(|| Box::new(DayLoad::new())).bookings.push(b);
         b
     }
@@ -366,6 +381,13 @@ impl World {
     pub(crate) fn set_status(&mut self, b: u32, status: Status) {
         let bk = &mut self.bookings[b as usize];
         let before = bk.holds_quota();
+        if status == Status::Cancelled && bk.status != Status::Cancelled {
+            let month = crate::clock::Month::key_of_jd(bk.day);
+            if let Some(list) = self.children[bk.child as usize].live.get_mut(&month) {
+                list.retain(|x| *x != b);
+            }
+        }
+        let bk = &mut self.bookings[b as usize];
         bk.status = status;
         let after = bk.holds_quota();
         if before != after {
