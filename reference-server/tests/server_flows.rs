@@ -139,7 +139,8 @@ fn registration_certification_password_login_interview_and_booking() {
     assert_eq!(outcome.status, 200, "{}", outcome.text);
 
     // Flow 5: a flexible booking from the calendar; my page; the fee; cancellation.
-    let cal = parent.get(&format!("/api/facilities/daredemo/calendar?from=2026-01-29&days=1&child={child}"));
+    let cal =
+        parent.get(&format!("/api/facilities/daredemo/calendar?from=2026-01-29&days=1&child={child}&friendly=true"));
     assert_eq!(cal.body["places"]["2026-01-29"]["11:30"], 3);
     let dry = parent.post("/api/bookings/check", &json!({"child": child, "facility": "daredemo", "kind": "flexible", "date": "2026-01-29", "from": "11:30", "to": "13:30"}));
     assert_eq!(dry.status, 200, "{}", dry.text);
@@ -156,7 +157,7 @@ fn registration_certification_password_login_interview_and_booking() {
         (first["hours"].as_f64(), first["facility_name"].as_str(), first["child_name"].as_str()),
         (Some(2.0), Some("誰でもこども園"), Some("たなかじろう"))
     );
-    let cal = parent.get("/api/facilities/daredemo/calendar?from=2026-01-29&days=1");
+    let cal = parent.get("/api/facilities/daredemo/calendar?from=2026-01-29&days=1&friendly=true");
     assert_eq!(cal.body["places"]["2026-01-29"]["11:30"], 2);
     let preview = parent.get(&format!("/api/bookings/{n2}/cancel"));
     assert_eq!(preview.body, json!({"late": false, "fee_yen": 0}));
@@ -259,7 +260,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
     assert_eq!(raw(&big).status, 413);
     assert_eq!(p.get("/api/bookings/999").status, 404);
     assert_eq!(p.get("/api/bookings").body["bookings"], json!([]));
-    assert_eq!(p.get("/api/facilities/daredemo/calendar?from=2026-13-01&days=1").body["field"], "from");
+    assert_eq!(p.get("/api/facilities/daredemo/calendar?from=2026-13-01&days=1&friendly=true").body["field"], "from");
     let anon = server.client();
     let r = anon.post(
         "/api/password",

@@ -188,7 +188,7 @@ fn two_hundred_clients_race_for_the_last_three_places() {
     assert_eq!(results.iter().filter(|(s, _)| *s == 201).count(), 3);
     assert!(results.iter().filter(|(s, _)| *s != 201).all(|(s, c)| *s == 409 && *c == json!(["no_capacity"])));
     let p = login(&server, "parent");
-    let cal = p.get("/api/facilities/daredemo/calendar?from=2026-01-21&days=1").body;
+    let cal = p.get("/api/facilities/daredemo/calendar?from=2026-01-21&days=1&friendly=true").body;
     assert_eq!(
         (cal["places"]["2026-01-21"]["10:00"].as_i64(), cal["places"]["2026-01-21"]["11:30"].as_i64()),
         (Some(0), Some(0))

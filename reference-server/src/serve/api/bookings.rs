@@ -43,7 +43,7 @@ pub(super) fn routes() -> Vec<Route> {
             method: "GET",
             path: "/api/facilities/{id}/calendar",
             roles: PARENT,
-            summary: "Flexible calendar: ?from=DATE&days=N[&child=ID]: places left per slot",
+            summary: "Flexible calendar: ?from=DATE&days=N[&child=ID][&friendly=true]: places left, 48 cells a day (-1: closed)",
             body: None,
             handler: || get(calendar),
         },
@@ -191,6 +191,9 @@ struct CalendarParams {
     from: String,
     days: u32,
     child: Option<String>,
+    /// Also the friendly form (per date, per "HH:MM", places left).
+    #[serde(default)]
+    friendly: bool,
 }
 
 async fn calendar(
@@ -207,7 +210,11 @@ async fn calendar(
         own_child(&world, &a, c)?;
     }
     let cal = world.calendar(&tsuen::CalendarQuery { facility: id, from, days: q.days, child: q.child })?;
-    Ok(Json(json!({"from": q.from, "days": q.days, "cells": cal.cells, "places": cal.to_map()})))
+    let mut out = json!({"from": q.from, "days": q.days, "cells": cal.cells});
+    if q.friendly {
+        out["places"] = json!(cal.to_map());
+    }
+    Ok(Json(out))
 }
 
 #[derive(Deserialize)]
