@@ -9,7 +9,7 @@ use crate::clock::{Clock, Date, Jd, Month, SLOTS, date_of, format_date, jd};
 use crate::error::Error;
 use crate::model::{CalendarQuery, Kind, RegularQuery, Status, UsageKind};
 use crate::plan::Band;
-use crate::world::{Booking, World};
+use crate::world::{Booking, ClassBounds, World};
 
 /// The marker for "no cell" (closed, or outside the hours) in a compact calendar.
 pub const NO_CELL: i16 = -1;
@@ -111,20 +111,28 @@ impl World {
         check_days(days, "days")?;
         let ci = child.map(|c| self.child_ix(c)).transpose()?;
         let fi = self.facility_ix(facility)?;
+        let bounds = ci.map(|c| self.children[c as usize].class_bounds());
         out.clear();
         out.reserve(days as usize * SLOTS);
         let start = jd(from);
         for d in 0..days as i32 {
             let day = start + d;
             let mut row = [NO_CELL; SLOTS];
-            self.day_cells(fi, day, UsageKind::Flexible, ci, &mut row);
+            self.day_cells(fi, day, UsageKind::Flexible, bounds, &mut row);
             out.extend_from_slice(&row);
         }
         Ok(())
     }
 
     /// Places left per slot of one day in one quota (or [`NO_CELL`]).
-    pub(crate) fn day_cells(&self, fi: u32, day: Jd, kind: UsageKind, ci: Option<u32>, row: &mut [i16; SLOTS]) {
+    pub(crate) fn day_cells(
+        &self,
+        fi: u32,
+        day: Jd,
+        kind: UsageKind,
+        child: Option<ClassBounds>,
+        row: &mut [i16; SLOTS],
+    ) {
         let f = &self.facilities[fi as usize];
         let Some(h) = f.plan.open_hours(day) else {
             return;
@@ -137,7 +145,7 @@ impl World {
         let quota = kind.quota();
         let q = &f.plan.quotas(day)[quota];
         let load = f.loads.get(&day);
-        let class = ci.and_then(|c| self.children[c as usize].class_on(day));
+        let class = child.and_then(|b| b.class_on(day));
         let limit = class.and_then(|c| f.plan.age_limits[quota][c as usize].map(|l| (c, l)));
         match load {
             None => {
@@ -172,6 +180,7 @@ impl World {
         let band = Band::new(q.from, q.to).map_err(|e| Error::invalid(format!("from/to: {e}")))?;
         let ci = q.child.as_deref().map(|c| self.child_ix(c)).transpose()?;
         let fi = self.facility_ix(&q.facility)?;
+        let bounds = ci.map(|c| self.children[c as usize].class_bounds());
         let start = jd(q.date);
         Ok((0..q.weeks as i32)
             .map(|k| {
@@ -181,7 +190,7 @@ impl World {
                     return None;
                 }
                 let mut row = [NO_CELL; SLOTS];
-                self.day_cells(fi, day, UsageKind::Regular, ci, &mut row);
+                self.day_cells(fi, day, UsageKind::Regular, bounds, &mut row);
                 band.slots().map(|s| row[s] as u16).min()
             })
             .collect())

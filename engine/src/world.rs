@@ -92,8 +92,26 @@ impl Child {
         age_class(self.spec.birth_date, crate::clock::date_of(day))
     }
 
+    /// The days the child reaches ages 1, 2 and 3: its age class on any day is then two comparisons
+    /// (queries over many days compute these once).
+    pub(crate) fn class_bounds(&self) -> ClassBounds {
+        let b = self.spec.birth_date;
+        ClassBounds([12, 24, 36].map(|m| jd(crate::clock::reached(b, m))))
+    }
+
     pub(crate) fn approval(&self, facility: u32) -> Option<&Approval> {
         self.approvals.iter().find(|a| a.facility == facility)
+    }
+}
+
+/// When a child reaches ages 1, 2 and 3 (day numbers).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClassBounds([Jd; 3]);
+
+impl ClassBounds {
+    /// The age class on a day, as `age_class` gives it.
+    pub(crate) fn class_on(self, day: Jd) -> Option<u8> {
+        self.0.iter().position(|reached| day < *reached).map(|k| k as u8)
     }
 }
 
@@ -584,5 +602,32 @@ impl World {
             .get(&jd(date))
             .map(|l| l.bookings.iter().map(|b| self.record(*b)).collect())
             .unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_bounds_agree_with_age_class() {
+        for birth in ["2024-02-29", "2025-08-31", "2024-05-01", "2023-12-31"] {
+            let birth = crate::clock::parse_date(birth).unwrap();
+            let spec: ChildSpec = serde_json::from_value(serde_json::json!({"id": "c", "name": "c",
+                "birth_date": crate::clock::format_date(birth), "municipality": "m"}))
+            .unwrap();
+            let child = Child {
+                spec,
+                muni: 0,
+                cert: None,
+                approvals: Vec::new(),
+                bookings: Vec::new(),
+                live: FxHashMap::default(),
+            };
+            let bounds = child.class_bounds();
+            for day in jd(birth) - 3..jd(birth) + 4 * 366 {
+                assert_eq!(bounds.class_on(day), child.class_on(day), "{birth} {day}");
+            }
+        }
     }
 }
