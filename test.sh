@@ -36,7 +36,7 @@ toolchain() {
 }
 
 scenarios() {
-  cargo build -q -p tsuen-server
+  [ -x target/debug/tsuen ] || cargo build -q -p tsuen-server
   local files=(tests/vectors/*.json tests/vectors/shared/*.json)
   if [ -d ../shared/vectors ]; then files+=(../shared/vectors/*.json); fi
   ./target/debug/tsuen scenario "${files[@]}"
@@ -48,6 +48,9 @@ stage toolchain 600 bash -c toolchain
 stage fmt 300 cargo fmt --all -- --check
 stage clippy 1500 cargo clippy --workspace --all-targets -- -D warnings
 stage cargo-test 1500 cargo test --workspace
+# The CLI built by the cargo tests is the reference for every later stage (the packages' scripts
+# would otherwise build it again with other feature sets).
+export TSUEN_PREBUILT=1 TSUEN_CLI="$PWD/target/debug/tsuen" TSUEN_BIN="$PWD/target/debug/tsuen"
 stage scenarios 600 bash -c scenarios
 stage bench-smoke 1200 cargo bench -p tsuen-benches -- --test
 if [ -x bindings-py/test.sh ]; then stage python 1500 bindings-py/test.sh; fi

@@ -34,10 +34,12 @@ fi
 "$venv/bin/python" --version
 took
 
-step "the tsuen CLI (cargo build -p tsuen-server)"
-cargo build -q -p tsuen-server
-target_dir=$(cargo metadata --format-version 1 --no-deps | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-export TSUEN_CLI=$target_dir/debug/tsuen
+step "the tsuen CLI (cargo build -p tsuen-server, unless TSUEN_PREBUILT and TSUEN_CLI name a built one)"
+if [ -z "${TSUEN_PREBUILT:-}" ] || [ ! -x "${TSUEN_CLI:-}" ]; then
+  cargo build -q -p tsuen-server
+  target_dir=$(cargo metadata --format-version 1 --no-deps | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+  export TSUEN_CLI=$target_dir/debug/tsuen
+fi
 took
 
 step "the wheel (maturin build --release)"
