@@ -165,14 +165,20 @@ impl World {
     /// # Errors
     /// `invalid_request` (bad band, unknown municipality), `unknown_child`.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<&str>, Error> {
+        let (muni, band, ci) = self.search_terms(q)?;
+        let found = self.search_indexed(muni, q.kind, jd(q.date), band, ci);
+        Ok(found.into_iter().map(|fi| self.facilities[fi as usize].spec.id.as_str()).collect())
+    }
+
+    /// A search query's municipality, band and child, checked.
+    fn search_terms(&self, q: &SearchQuery) -> Result<(u32, Band, Option<u32>), Error> {
         let band = Band::new(q.from, q.to).map_err(|e| Error::invalid(format!("from/to: {e}")))?;
         let muni = *self
             .muni_index
             .get(&q.municipality)
             .ok_or_else(|| Error::invalid(format!("municipality: unknown municipality {:?}", q.municipality)))?;
         let ci = q.child.as_deref().map(|c| self.child_ix(c)).transpose()?;
-        let found = self.search_indexed(muni, q.kind, jd(q.date), band, ci);
-        Ok(found.into_iter().map(|fi| self.facilities[fi as usize].spec.id.as_str()).collect())
+        Ok((muni, band, ci))
     }
 
     /// The search through the index.
@@ -247,12 +253,7 @@ impl World {
     /// As [`World::search`].
     #[doc(hidden)]
     pub fn search_unindexed(&self, q: &SearchQuery) -> Result<Vec<&str>, Error> {
-        let band = Band::new(q.from, q.to).map_err(|e| Error::invalid(format!("from/to: {e}")))?;
-        let muni = *self
-            .muni_index
-            .get(&q.municipality)
-            .ok_or_else(|| Error::invalid(format!("municipality: unknown municipality {:?}", q.municipality)))?;
-        let ci = q.child.as_deref().map(|c| self.child_ix(c)).transpose()?;
+        let (muni, band, ci) = self.search_terms(q)?;
         let found = self.search_brute(muni, q.kind, jd(q.date), band, ci);
         Ok(found.into_iter().map(|fi| self.facilities[fi as usize].spec.id.as_str()).collect())
     }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{Now, jd};
+use crate::clock::Now;
 use crate::error::Error;
 use crate::model::{BookingRecord, ChildSpec, FacilitySpec, Kind, MunicipalitySpec, Status};
 use crate::plan::Band;
@@ -144,17 +144,7 @@ impl World {
                     Some((sid, k))
                 }
             };
-            let idx = w.insert_booking(Booking {
-                id: b.id.as_str().into(),
-                child,
-                facility,
-                kind: b.kind,
-                day: jd(b.date),
-                band,
-                status: b.status,
-                check_in: b.check_in,
-                check_out: b.check_out,
-            });
+            let idx = w.insert_booking(Booking::from_record(b, child, facility, band));
             if let Some((sid, k)) = series {
                 let entry = series_of.entry(sid).or_insert_with(|| {
                     w.series.push(Series { occurrences: Vec::new() });

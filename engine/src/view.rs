@@ -205,17 +205,7 @@ impl World {
             let facility =
                 w.facility_ix(&b.facility).map_err(|_| Error::invalid(format!("bookings[{i}].facility: unknown")))?;
             let band = Band::new(b.from, b.to).map_err(|e| Error::invalid(format!("bookings[{i}]: {e}")))?;
-            let bk = Booking {
-                id: b.id.as_str().into(),
-                child,
-                facility,
-                kind: b.kind,
-                day: jd(b.date),
-                band,
-                status: b.status,
-                check_in: b.check_in,
-                check_out: b.check_out,
-            };
+            let bk = Booking::from_record(b, child, facility, band);
             // Held counts already include this booking: store it without taking places again, and
             // count its interview place as its own (not external).
             let idx = w.insert_booking_held(bk);

@@ -129,6 +129,21 @@ pub(crate) struct Booking {
 }
 
 impl Booking {
+    /// A booking from its record, with its references resolved.
+    pub(crate) fn from_record(b: &BookingRecord, child: u32, facility: u32, band: Band) -> Booking {
+        Booking {
+            id: b.id.as_str().into(),
+            child,
+            facility,
+            kind: b.kind,
+            day: jd(b.date),
+            band,
+            status: b.status,
+            check_in: b.check_in,
+            check_out: b.check_out,
+        }
+    }
+
     /// True while this booking holds places in a usage quota.
     pub(crate) fn holds_quota(&self) -> bool {
         self.kind != Kind::Interview && self.status.holds_place()
