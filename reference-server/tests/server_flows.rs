@@ -256,6 +256,14 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         r#"{"child": "somebody-else", "facility": "daredemo", "kind": "flexible", "date": "2026-01-21", "from": "10:00", "to": "11:00"}"#,
     );
     assert_eq!(r.status, 404);
+    let huge = raw(
+        r#"{"child": "k0", "facility": "daredemo", "kind": "regular", "date": "2026-01-21", "from": "10:00", "to": "11:00", "weeks": 4000000000}"#,
+    );
+    assert_eq!((huge.status, huge.body["field"].as_str()), (400, Some("weeks")), "refused before any work");
+    let none = raw(
+        r#"{"child": "k0", "facility": "daredemo", "kind": "regular", "date": "2026-01-21", "from": "10:00", "to": "11:00"}"#,
+    );
+    assert_eq!((none.status, none.body["field"].as_str()), (400, Some("weeks")));
     let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(100_000));
     assert_eq!(raw(&big).status, 413);
     assert_eq!(p.get("/api/bookings/999").status, 404);

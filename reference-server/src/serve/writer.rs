@@ -88,7 +88,9 @@ fn run_batch(conn: &mut Connection, world: &RwLock<World>, clock: &ServerClock, 
     for job in batch {
         let sp = tx.savepoint().unwrap_or_else(|e| fatal(&format!("cannot open a savepoint: {e}")));
         let mut ctx = Ctx { db: &*sp, world, clock, applied: 0 };
-        let (keep, then) = job(&mut ctx);
+        // A panic in a job may leave the world changed and unlogged: stop, the log stays right.
+        let (keep, then) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut ctx)))
+            .unwrap_or_else(|_| fatal("a write panicked"));
         if !keep && ctx.applied > 0 {
             fatal("a write failed after changing the engine's world");
         }

@@ -373,6 +373,16 @@ async fn book(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result
     let req: BookingRequest = parse(&body)?;
     own_child(&app.world(), &a, &req.child)?;
     req.to_engine("probe".into())?; // malformed values answer before taking a number
+    if req.kind == Kind::Regular && !req.weeks.is_some_and(|w| (1..=tsuen::MAX_SERIES_WEEKS).contains(&w)) {
+        return Err(ApiError::field(
+            "weeks",
+            format!("A regular booking has 1 to {} weeks.", tsuen::MAX_SERIES_WEEKS),
+            "定期利用の週数が正しくありません。",
+        ));
+    }
+    // Whether the facility confirms at once decides who is mailed; the mail is queued before the
+    // engine applies the booking, so that nothing can fail after it (the writer's rule).
+    let auto = app.world().facility(&req.facility).map(|f| f.auto_confirm).unwrap_or(false);
     let staff = facility_staff_emails(&app, &req.facility);
     let app2 = app.clone();
     let (email, account) = (a.email.clone(), a.id);
@@ -385,13 +395,10 @@ async fn book(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result
                     ids.push(take_number(ctx, Some(account), &|_| format!("{id}#{k}"))?);
                 }
             }
-            let status = match ctx.apply(&tsuen::Op::Book(req.to_engine(id.clone())?))? {
-                tsuen::Applied::Booked(s) => s,
-                other => return Err(ApiError::internal(format!("unexpected {other:?}"))),
-            };
+            let op = tsuen::Op::Book(req.to_engine(id.clone())?);
             let now = ctx.clock.now();
             let what = format!("{} {}〜{} ({})", req.date, req.from, req.to, kind_ja(req.kind));
-            if status == Status::Provisional {
+            if !auto {
                 for to in &staff {
                     queue(
                         ctx.db,
@@ -404,6 +411,10 @@ async fn book(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result
             } else {
                 queue(ctx.db, &email, "【つうえんポータル】予約が確定しました", &format!("予約番号 {n}: {what}"), now)?;
             }
+            let status = match ctx.apply(&op)? {
+                tsuen::Applied::Booked(s) => s,
+                _ => Status::Provisional,
+            };
             let ids2 = ids.clone();
             let then = Box::new(move || {
                 let mut numbers = app2.numbers.write().expect("numbers");

@@ -120,7 +120,6 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Path(number): Path<
     let a = app.user_as(&headers, Role::Facility, true)?;
     let (id, parent) = at_facility(&app, &a, number)?;
     app.write(move |ctx| {
-        ctx.apply(&Op::Confirm(id))?;
         if !parent.is_empty() {
             queue(
                 ctx.db,
@@ -130,6 +129,8 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Path(number): Path<
                 ctx.clock.now(),
             )?;
         }
+        // Last: nothing may fail once the engine has changed (the mail above rolls back with a refusal).
+        ctx.apply(&Op::Confirm(id))?;
         Ok(((), None))
     })
     .await?;
@@ -140,7 +141,6 @@ async fn cancel(State(app): State<App>, headers: HeaderMap, Path(number): Path<i
     let a = app.user_as(&headers, Role::Facility, true)?;
     let (id, parent) = at_facility(&app, &a, number)?;
     app.write(move |ctx| {
-        ctx.apply(&Op::Cancel(tsuen::CancelRequest { booking: id, by: tsuen::CancelBy::Facility }))?;
         if !parent.is_empty() {
             queue(
                 ctx.db,
@@ -150,6 +150,7 @@ async fn cancel(State(app): State<App>, headers: HeaderMap, Path(number): Path<i
                 ctx.clock.now(),
             )?;
         }
+        ctx.apply(&Op::Cancel(tsuen::CancelRequest { booking: id, by: tsuen::CancelBy::Facility }))?;
         Ok(((), None))
     })
     .await?;
