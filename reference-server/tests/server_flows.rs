@@ -305,6 +305,11 @@ fn tokens_expire() {
     assert_eq!(old.login("parent0@t.jp", "parent-password-1").status, 200);
     anon.post("/api/password/reset", &json!({"email": "parent0@t.jp", "email_confirmation": "parent0@t.jp"}));
     let token = token_in(mail_to(&city, "parent0@t.jp")[0]["body"].as_str().unwrap(), "password?token=");
+    let own = anon.post(
+        "/api/password",
+        &json!({"token": token, "password": "parent0@t.jp", "password_confirmation": "parent0@t.jp"}),
+    );
+    assert_eq!((own.status, own.body["field"].as_str()), (400, Some("password")), "not the e-mail address");
     let ok = anon.post(
         "/api/password",
         &json!({"token": token, "password": "a-new-password-22", "password_confirmation": "a-new-password-22"}),
@@ -347,4 +352,22 @@ fn start_limited(dir: std::path::PathBuf) -> Server {
     };
     std::thread::spawn(move || for _ in lines {});
     support::Server::adopt(addr, dir, child)
+}
+
+#[test]
+fn a_series_is_opened_and_cancelled_by_its_number() {
+    let server = Server::start("series", "2026-01-13T09:00", &[]);
+    server.seed(fixture(1, 3));
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    let r = p.post("/api/bookings", &json!({"child": "k0", "facility": "daredemo", "kind": "regular", "date": "2026-01-21", "from": "10:00", "to": "11:00", "weeks": 3}));
+    assert_eq!(r.status, 201, "{}", r.text);
+    let n = r.body["number"].as_i64().unwrap();
+    assert_eq!(r.body["numbers"].as_array().unwrap().len(), 3, "each occurrence has its own number");
+    let detail = p.get(&format!("/api/bookings/{n}"));
+    assert_eq!(detail.body["occurrences"].as_array().unwrap().len(), 3, "{}", detail.text);
+    assert_eq!(p.get(&format!("/api/bookings/{n}/cancel")).body, json!({"late": false, "fee_yen": 0}));
+    assert_eq!(p.post(&format!("/api/bookings/{n}/cancel"), &json!({})).status, 200);
+    let detail = p.get(&format!("/api/bookings/{n}"));
+    assert!(detail.body["occurrences"].as_array().unwrap().iter().all(|o| o["status"] == "cancelled"));
 }

@@ -187,9 +187,13 @@ pub(crate) const MAX_PER_ADDRESS: usize = 20;
 impl Limiter {
     fn count(&mut self, key: &str) -> usize {
         let now = Instant::now();
-        let list = self.failures.entry(key.to_owned()).or_default();
+        let Some(list) = self.failures.get_mut(key) else { return 0 };
         list.retain(|t| now.duration_since(*t) < WINDOW);
-        list.len()
+        let n = list.len();
+        if n == 0 {
+            self.failures.remove(key);
+        }
+        n
     }
 
     /// True when another attempt may be made.
@@ -229,6 +233,11 @@ pub(crate) fn clear_cookie(secure: bool) -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
+/// Compares two secrets in time independent of where they differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// True when the request is a JSON request from the portal's own origin.
 fn same_origin_json(headers: &HeaderMap) -> bool {
     let json = headers
@@ -265,7 +274,7 @@ impl Shared {
     /// same-origin JSON request).
     pub(crate) fn user_write(&self, headers: &HeaderMap) -> Result<Account, ApiError> {
         let (_, session, account) = self.session(headers).ok_or_else(ApiError::unauthorized)?;
-        let token_ok = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).is_some_and(|t| t == session.csrf);
+        let token_ok = headers.get("x-csrf-token").is_some_and(|v| same_secret(v.as_bytes(), session.csrf.as_bytes()));
         if !token_ok && !same_origin_json(headers) {
             return Err(ApiError::csrf());
         }

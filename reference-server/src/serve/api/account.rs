@@ -197,6 +197,8 @@ async fn set_password(State(app): State<App>, body: Bytes) -> Result<Json<serde_
             Err(_) => use_token(ctx.db, &req.token, "reset", now)?.account,
         };
         let id = account.ok_or_else(|| ApiError::field("token", "Not a password link.", "リンクが無効です。"))?;
+        let email = app2.accounts.read().expect("accounts").by_id.get(&id).map(|a| a.email.clone());
+        check_password(&req.password, &req.password, email.as_deref())?;
         ctx.db.set_password_hash(id, &hash)?;
         // Existing sessions end: whoever knew the old password is logged out.
         ctx.db.delete_sessions_of(id)?;

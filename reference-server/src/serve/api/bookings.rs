@@ -478,7 +478,9 @@ fn owned(app: &App, a: &Account, number: i64) -> Result<String, ApiError> {
         .cloned()
         .ok_or_else(|| ApiError::not_found("booking"))?;
     let world = app.world();
-    let r = world.booking(&id).map_err(|_| ApiError::not_found("booking"))?;
+    // A series' number names the series: its occurrences share the child.
+    let probe = world.series_occurrences(&id).ok().and_then(|o| o.into_iter().next()).unwrap_or_else(|| id.clone());
+    let r = world.booking(&probe).map_err(|_| ApiError::not_found("booking"))?;
     own_child(&world, a, &r.child).map_err(|_| ApiError::not_found("booking"))?;
     Ok(id)
 }
@@ -487,6 +489,11 @@ async fn detail(State(app): State<App>, headers: HeaderMap, Path(number): Path<i
     let a = app.user_as(&headers, Role::Parent, false)?;
     let id = owned(&app, &a, number)?;
     let world = app.world();
+    if let Ok(occurrences) = world.series_occurrences(&id) {
+        let list: Vec<Value> =
+            occurrences.iter().filter_map(|o| world.booking(o).ok()).map(|r| booking_json(&app, &world, &r)).collect();
+        return Ok(Json(json!({"number": number, "series": id, "occurrences": list})));
+    }
     let r = world.booking(&id)?;
     Ok(Json(booking_json(&app, &world, &r)))
 }
@@ -501,7 +508,9 @@ async fn cancel_preview(
     let world = app.world();
     let outcome = world.cancel_outcome(&id, tsuen::CancelBy::Parent, app.clock.engine_now())?;
     let late = outcome.iter().any(|(_, s)| *s == Status::CancelledLate);
-    let fee = if late { world.fee(&id).ok() } else { Some(0) };
+    let fee: u32 =
+        outcome.iter().filter(|(_, s)| *s == Status::CancelledLate).filter_map(|(b, _)| world.fee(b).ok()).sum();
+    let fee = Some(fee);
     Ok(Json(json!({"late": late, "fee_yen": fee})))
 }
 
