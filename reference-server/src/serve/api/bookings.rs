@@ -467,21 +467,21 @@ async fn mine(State(app): State<App>, headers: HeaderMap) -> Result<Json<Value>,
     Ok(Json(json!({"bookings": out})))
 }
 
+/// The engine id a booking number stands for, and a record of it (a series' number names the series;
+/// the record is then its first occurrence's, whose child and facility are the series').
+pub(crate) fn by_number(app: &App, number: i64) -> Result<(String, BookingRecord), ApiError> {
+    let missing = || ApiError::not_found("booking");
+    let id = app.numbers.read().expect("numbers").by_number.get(&number).cloned().ok_or_else(missing)?;
+    let world = app.world();
+    let probe = world.series_occurrences(&id).ok().and_then(|o| o.into_iter().next()).unwrap_or_else(|| id.clone());
+    let record = world.booking(&probe).map_err(|_| missing())?;
+    Ok((id, record))
+}
+
 /// The engine id of a booking number, when the parent owns it.
 fn owned(app: &App, a: &Account, number: i64) -> Result<String, ApiError> {
-    let id = app
-        .numbers
-        .read()
-        .expect("numbers")
-        .by_number
-        .get(&number)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found("booking"))?;
-    let world = app.world();
-    // A series' number names the series: its occurrences share the child.
-    let probe = world.series_occurrences(&id).ok().and_then(|o| o.into_iter().next()).unwrap_or_else(|| id.clone());
-    let r = world.booking(&probe).map_err(|_| ApiError::not_found("booking"))?;
-    own_child(&world, a, &r.child).map_err(|_| ApiError::not_found("booking"))?;
+    let (id, r) = by_number(app, number)?;
+    own_child(&app.world(), a, &r.child).map_err(|_| ApiError::not_found("booking"))?;
     Ok(id)
 }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tsuen::{Op, Status};
 
-use super::bookings::booking_json;
+use super::bookings::{booking_json, by_number};
 use super::{Route, parse};
 use crate::serve::app::{ApiError, App};
 use crate::serve::auth::{Account, Role};
@@ -93,22 +93,11 @@ async fn list(State(app): State<App>, headers: HeaderMap) -> Result<Json<Value>,
 
 /// The engine id of a booking number at the staff's facility; a series' number names the series.
 fn at_facility(app: &App, a: &Account, number: i64) -> Result<(String, String), ApiError> {
-    let id = app
-        .numbers
-        .read()
-        .expect("numbers")
-        .by_number
-        .get(&number)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found("booking"))?;
-    let world = app.world();
-    let probe = world.series_occurrences(&id).ok().and_then(|o| o.into_iter().next()).unwrap_or_else(|| id.clone());
-    let r = world.booking(&probe).map_err(|_| ApiError::not_found("booking"))?;
+    let (id, r) = by_number(app, number)?;
     if Some(&r.facility) != a.facility.as_ref() {
         return Err(ApiError::not_found("booking"));
     }
-    let parent = world.child(&r.child).ok().and_then(|c| c.parent);
-    drop(world);
+    let parent = app.world().child(&r.child).ok().and_then(|c| c.parent);
     let email = parent
         .and_then(|p| p.strip_prefix('p').and_then(|n| n.parse::<i64>().ok()))
         .and_then(|id| app.accounts.read().expect("accounts").by_id.get(&id).map(|a| a.email.clone()))
