@@ -55,7 +55,7 @@ impl World {
         }
         let child = self.child_ix(&req.child)?;
         let facility = self.facility_ix(&req.facility)?;
-        if self.ids.contains_key(req.id.as_str()) {
+        if self.lookup(&req.id).is_some() {
             return Err(Error::with_detail(Code::DuplicateId, format!("id {:?} is taken", req.id)));
         }
         Ok(Resolved { child, facility, kind: req.kind, day, band, weeks })
@@ -104,8 +104,9 @@ impl World {
         } else {
             Status::Provisional
         };
-        let make = |id: Box<str>, day: Jd| Booking {
+        let make = |id: Box<str>, occurrence: Option<(u32, u32)>, day: Jd| Booking {
             id,
+            occurrence,
             child: r.child,
             facility: r.facility,
             kind: r.kind,
@@ -117,15 +118,14 @@ impl World {
         };
         if r.kind == Kind::Regular {
             let s = self.series.len() as u32;
-            let mut occurrences = Vec::with_capacity(r.weeks as usize);
+            self.series.push(Series { id: req.id.as_str().into(), occurrences: Vec::with_capacity(r.weeks as usize) });
             for k in 0..r.weeks {
-                let id = format!("{}#{}", req.id, k + 1).into_boxed_str();
-                occurrences.push(self.insert_booking(make(id, r.day + 7 * k as i32)));
+                let b = self.insert_booking(make(Box::default(), Some((s, k + 1)), r.day + 7 * k as i32));
+                self.series[s as usize].occurrences.push(b);
             }
-            self.ids.insert(req.id.as_str().into(), IdRef::Series(s));
-            self.series.push(Series { occurrences });
+            self.ids.insert(&req.id, IdRef::Series(s));
         } else {
-            self.insert_booking(make(req.id.as_str().into(), r.day));
+            self.insert_booking(make(req.id.as_str().into(), None, r.day));
         }
         Ok(status)
     }
@@ -163,7 +163,7 @@ impl World {
 
     /// Interview places held on a day in a band: every interview booking there not cancelled.
     pub(crate) fn interview_held(&self, fi: u32, day: Jd, band: Band) -> u32 {
-        let Some(load) = self.facilities[fi as usize].loads.get(&day) else {
+        let Some(load) = self.facilities[fi as usize].loads.get(day) else {
             return 0;
         };
         let external: u32 = load.ext_interviews.iter().filter(|(b, _)| *b == band).map(|(_, n)| n).sum();
@@ -214,14 +214,13 @@ impl World {
         let mut month_minutes: Option<(i32, u32)> = None;
         for k in 0..r.weeks {
             let day = r.day + 7 * k as i32;
-            let date = crate::clock::date_of(day);
             if !certified(child, day) {
                 codes.insert(Code::NotCertified);
             }
-            if !crate::clock::age_eligible(child.birth(), date) {
+            if !child.age_eligible(day) {
                 codes.insert(Code::AgeIneligible);
             }
-            let approved = approval.is_some_and(|a| a.valid_on(date, rules.interview_valid_months));
+            let approved = approval.is_some_and(|a| a.valid_on(day, rules.interview_valid_months));
             if !approved {
                 codes.insert(Code::InterviewRequired);
             }
@@ -237,9 +236,12 @@ impl World {
             }
             let mut same_day_minutes = minutes;
             let month = Month::key_of_jd(day);
-            for &b in child.live_in(month) {
+            for &(d, b) in child.live_in(month) {
+                if d != day {
+                    continue;
+                }
                 let bk = &self.bookings[b as usize];
-                if bk.day != day || !bk.is_active() {
+                if !bk.is_active() {
                     continue;
                 }
                 if bk.band.overlaps(r.band) {
@@ -278,13 +280,7 @@ impl World {
 
     /// Minutes counted against the monthly cap for a child in a month (by month key).
     pub(crate) fn counted_minutes(&self, ci: u32, month: i32) -> u32 {
-        self.children[ci as usize]
-            .live_in(month)
-            .iter()
-            .map(|b| &self.bookings[*b as usize])
-            .filter(|b| b.kind != Kind::Interview && b.status.counts_in_cap())
-            .map(|b| b.band.minutes())
-            .sum()
+        self.children[ci as usize].counted_in(month)
     }
 
     /// True when the child has an active booking on the day overlapping the band.
@@ -292,8 +288,9 @@ impl World {
         child
             .live_in(Month::key_of_jd(day))
             .iter()
-            .map(|b| &self.bookings[*b as usize])
-            .any(|b| b.day == day && b.is_active() && b.band.overlaps(band))
+            .filter(|(d, _)| *d == day)
+            .map(|(_, b)| &self.bookings[*b as usize])
+            .any(|b| b.is_active() && b.band.overlaps(band))
     }
 
     /// True when every slot of the band has a place left in the quota (and in the age class's limit).
@@ -301,7 +298,7 @@ impl World {
     pub(crate) fn has_places(&self, fi: u32, day: Jd, quota: usize, band: Band, class: Option<u8>) -> bool {
         let f = &self.facilities[fi as usize];
         let q = &f.plan.quotas(day)[quota];
-        let load = f.loads.get(&day);
+        let load = f.loads.get(day);
         let limit = class.and_then(|c| f.plan.age_limits[quota][c as usize]);
         band.slots().all(|s| {
             let held = load.map_or(0, |l| l.held[quota][s]);

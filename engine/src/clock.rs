@@ -129,9 +129,27 @@ impl Serialize for Clock {
 
 impl<'de> Deserialize<'de> for Clock {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Clock, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Clock::parse(&s).map_err(serde::de::Error::custom)
+        parse_str(d, Clock::parse)
     }
+}
+
+/// Deserializes a string through `parse` without copying it (`Cow<str>`'s own impl always copies):
+/// dates and times are most of a saved world's values.
+pub(crate) fn parse_str<'de, D: Deserializer<'de>, T, E: fmt::Display>(
+    d: D,
+    parse: fn(&str) -> Result<T, E>,
+) -> Result<T, D::Error> {
+    struct V<T, E>(fn(&str) -> Result<T, E>);
+    impl<T, E: fmt::Display> serde::de::Visitor<'_> for V<T, E> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<Er: serde::de::Error>(self, v: &str) -> Result<T, Er> {
+            (self.0)(v).map_err(Er::custom)
+        }
+    }
+    d.deserialize_str(V(parse))
 }
 
 /// "Now": a date and a time of day (00:00 to 23:59). The engine never reads a clock; every call that
@@ -200,8 +218,7 @@ impl Serialize for Now {
 
 impl<'de> Deserialize<'de> for Now {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Now, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Now::parse(&s).map_err(serde::de::Error::custom)
+        parse_str(d, Now::parse)
     }
 }
 
@@ -319,8 +336,7 @@ pub(crate) mod serde_date {
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        parse_date(&s).map_err(serde::de::Error::custom)
+        super::parse_str(d, parse_date)
     }
 
     /// For `Option<Date>` fields.

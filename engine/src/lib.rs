@@ -3,8 +3,10 @@
 
 mod booking;
 pub mod clock;
+mod daymap;
 mod error;
 mod holidays;
+mod ids;
 mod lifecycle;
 mod model;
 mod op;

@@ -46,7 +46,7 @@ impl World {
             .into_iter()
             .map(|(b, s)| {
                 self.set_status(b, s);
-                (self.bookings[b as usize].id.to_string(), s)
+                (self.booking_id(b), s)
             })
             .collect())
     }
@@ -58,7 +58,7 @@ impl World {
     /// As [`World::cancel`].
     pub fn cancel_outcome(&self, id: &str, by: CancelBy, now: Now) -> Result<Vec<(String, Status)>, Error> {
         let plan = self.cancel_plan(id, by, now)?;
-        Ok(plan.into_iter().map(|(b, s)| (self.bookings[b as usize].id.to_string(), s)).collect())
+        Ok(plan.into_iter().map(|(b, s)| (self.booking_id(b), s)).collect())
     }
 
     fn cancel_plan(&self, id: &str, by: CancelBy, now: Now) -> Result<Vec<(u32, Status)>, Error> {
@@ -115,10 +115,11 @@ impl World {
         let (ci, fi, day) = (bk.child, bk.facility, crate::clock::date_of(bk.day));
         self.bookings[b as usize].status = if approved { Status::Approved } else { Status::Declined };
         if approved {
+            let months = self.facility_rules(fi).interview_valid_months;
             let c = &mut self.children[ci as usize];
             match c.approvals.iter_mut().find(|a| a.facility == fi) {
-                Some(a) => a.interview = day,
-                None => c.approvals.push(Approval { facility: fi, interview: day, last_use: None }),
+                Some(a) => a.set_interview(day, months),
+                None => c.approvals.push(Approval::new(fi, day, None, months)),
             }
         }
         Ok(())
@@ -171,10 +172,11 @@ impl World {
         bk.status = Status::Completed;
         bk.check_out = Some(at);
         let (ci, fi, day) = (bk.child, bk.facility, crate::clock::date_of(bk.day));
+        let months = self.facility_rules(fi).interview_valid_months;
         let c = &mut self.children[ci as usize];
         // Where no approval is held (a restored world may have none), there is no use to extend.
         if let Some(a) = c.approvals.iter_mut().find(|a| a.facility == fi) {
-            a.last_use = Some(a.last_use.map_or(day, |u| u.max(day)));
+            a.used_on(day, months);
         }
         Ok(())
     }
@@ -212,12 +214,12 @@ impl World {
         }
         f.spec.interview_slots.retain(|s| s.date != date);
         f.plan.interviews.remove(&day);
-        let list = f.loads.get(&day).map(|l| l.bookings.clone()).unwrap_or_default();
+        let list = f.loads.get(day).map(|l| l.bookings.clone()).unwrap_or_default();
         let mut cancelled = Vec::new();
         for b in list {
             if matches!(self.bookings[b as usize].status, Status::Provisional | Status::Confirmed) {
                 self.set_status(b, Status::Cancelled);
-                cancelled.push(self.bookings[b as usize].id.to_string());
+                cancelled.push(self.booking_id(b));
             }
         }
         self.search.facility_changed(&self.facilities, fi);

@@ -144,7 +144,7 @@ impl World {
         }
         let quota = kind.quota();
         let q = &f.plan.quotas(day)[quota];
-        let load = f.loads.get(&day);
+        let load = f.loads.get(day);
         let class = child.and_then(|b| b.class_on(day));
         let limit = class.and_then(|c| f.plan.age_limits[quota][c as usize].map(|l| (c, l)));
         match load {
@@ -251,7 +251,7 @@ impl World {
             if Month::key_of_jd(day) != month.key() {
                 break;
             }
-            let Some(load) = f.loads.get(&day) else {
+            let Some(load) = f.loads.get(day) else {
                 continue;
             };
             for &b in &load.bookings {

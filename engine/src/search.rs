@@ -137,7 +137,7 @@ impl SearchIndex {
             placed.overridden.push(d);
         }
         self.placed[fi as usize] = placed;
-        let days: Vec<Jd> = f.loads.keys().copied().collect();
+        let days: Vec<Jd> = f.loads.days().collect();
         for day in days {
             for quota in 0..2 {
                 self.load_changed(facilities, fi, day, quota, Band { from: 0, to: SLOTS as u8 });
@@ -145,10 +145,22 @@ impl SearchIndex {
         }
     }
 
+    /// Takes every facility's held counts into the index (after a restore counted them all).
+    pub(crate) fn rebuild_loads(&mut self, facilities: &[Facility]) {
+        for (fi, f) in facilities.iter().enumerate() {
+            let days: Vec<Jd> = f.loads.days().collect();
+            for day in days {
+                for quota in 0..2 {
+                    self.load_changed(facilities, fi as u32, day, quota, Band { from: 0, to: SLOTS as u8 });
+                }
+            }
+        }
+    }
+
     /// Updates the "no place left" sets of a facility's day after its held counts changed.
     pub(crate) fn load_changed(&mut self, facilities: &[Facility], fi: u32, day: Jd, quota: usize, band: Band) {
         let f = &facilities[fi as usize];
-        let Some(load) = f.loads.get(&day) else { return };
+        let Some(load) = f.loads.get(day) else { return };
         let q = &f.plan.quotas(day)[quota];
         let full = self.full.entry(day).or_insert_with(|| vec![Bits::default(); 2 * SLOTS].into_boxed_slice());
         for s in band.slots() {

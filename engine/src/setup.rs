@@ -30,24 +30,34 @@ pub(crate) fn world_from_setup(
     facilities: &[FacilitySpec],
     children: &[ChildSpec],
 ) -> Result<World, Error> {
+    world_from_parts(today, municipalities.to_vec(), facilities.to_vec(), children.to_vec())
+}
+
+/// `world_from_setup` taking the setups (no copies).
+pub(crate) fn world_from_parts(
+    today: Now,
+    municipalities: Vec<MunicipalitySpec>,
+    facilities: Vec<FacilitySpec>,
+    children: Vec<ChildSpec>,
+) -> Result<World, Error> {
     let mut w = World::new(today);
-    for (i, m) in municipalities.iter().enumerate() {
+    for (i, m) in municipalities.into_iter().enumerate() {
         if w.muni_index.contains_key(&m.code) {
             return Err(invalid_file(format!("municipalities[{i}].code: {:?} is listed twice", m.code)));
         }
-        w.put_municipality(m.clone()).map_err(|e| invalid_file(format!("municipalities[{i}].{}", detail(&e))))?;
+        w.put_municipality(m).map_err(|e| invalid_file(format!("municipalities[{i}].{}", detail(&e))))?;
     }
-    for (i, f) in facilities.iter().enumerate() {
+    for (i, f) in facilities.into_iter().enumerate() {
         if w.facility_index.contains_key(&f.id) {
             return Err(invalid_file(format!("facilities[{i}].id: {:?} is listed twice", f.id)));
         }
-        w.put_facility(f.clone()).map_err(|e| invalid_file(format!("facilities[{i}].{}", detail(&e))))?;
+        w.put_facility(f).map_err(|e| invalid_file(format!("facilities[{i}].{}", detail(&e))))?;
     }
-    for (i, c) in children.iter().enumerate() {
+    for (i, c) in children.into_iter().enumerate() {
         if w.child_index.contains_key(&c.id) {
             return Err(invalid_file(format!("children[{i}].id: {:?} is listed twice", c.id)));
         }
-        w.put_child(c.clone()).map_err(|e| invalid_file(format!("children[{i}].{}", detail(&e))))?;
+        w.put_child(c).map_err(|e| invalid_file(format!("children[{i}].{}", detail(&e))))?;
     }
     Ok(w)
 }

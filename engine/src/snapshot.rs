@@ -1,9 +1,11 @@
 //! Save and restore a whole world exactly: the setup, every booking with its status and times,
 //! approvals and last uses, and now. Restoring checks references and shapes, not the booking rules.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
-use crate::clock::Now;
+use crate::clock::{Clock, Date, Now};
 use crate::error::Error;
 use crate::model::{BookingRecord, ChildSpec, FacilitySpec, Kind, MunicipalitySpec, Status};
 use crate::plan::Band;
@@ -25,12 +27,64 @@ pub struct Snapshot {
     pub bookings: Vec<BookingRecord>,
 }
 
+/// A saved world as read from JSON: the bookings borrow their strings from the text (a million
+/// bookings are three million strings that need not be copied).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotIn<'a> {
+    now: Now,
+    municipalities: Vec<MunicipalitySpec>,
+    facilities: Vec<FacilitySpec>,
+    children: Vec<ChildSpec>,
+    #[serde(borrow)]
+    bookings: Vec<RecordIn<'a>>,
+}
+
+/// A booking record (the fields of [`BookingRecord`]), its strings borrowed where they can be.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RecordIn<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub child: Cow<'a, str>,
+    #[serde(borrow)]
+    pub facility: Cow<'a, str>,
+    pub kind: Kind,
+    #[serde(with = "crate::clock::serde_date")]
+    pub date: Date,
+    pub from: Clock,
+    pub to: Clock,
+    pub status: Status,
+    #[serde(default)]
+    pub check_in: Option<Clock>,
+    #[serde(default)]
+    pub check_out: Option<Clock>,
+}
+
+impl<'a> RecordIn<'a> {
+    pub(crate) fn of(b: &'a BookingRecord) -> RecordIn<'a> {
+        RecordIn {
+            id: Cow::Borrowed(&b.id),
+            child: Cow::Borrowed(&b.child),
+            facility: Cow::Borrowed(&b.facility),
+            kind: b.kind,
+            date: b.date,
+            from: b.from,
+            to: b.to,
+            status: b.status,
+            check_in: b.check_in,
+            check_out: b.check_out,
+        }
+    }
+}
+
 fn at(i: usize, e: impl std::fmt::Display) -> Error {
     Error::invalid(format!("bookings[{i}].{e}"))
 }
 
 /// Checks that a status, kind and check-in/out times fit together.
-fn check_shape(b: &BookingRecord) -> Result<(), String> {
+fn check_shape(b: &RecordIn<'_>) -> Result<(), String> {
     let interview = b.kind == Kind::Interview;
     let ok_status = match b.status {
         Status::Approved | Status::Declined => interview,
@@ -93,7 +147,7 @@ impl World {
     /// `invalid_request` saying where and why (not JSON, a field, a reference, a shape).
     pub fn from_json(text: &str) -> Result<World, Error> {
         // The fast path parses straight from the text; only a bad file is parsed again to say where.
-        let snap: Snapshot = match serde_json::from_str(text) {
+        let snap: SnapshotIn<'_> = match serde_json::from_str(text) {
             Ok(s) => s,
             Err(e) => {
                 let value: serde_json::Value =
@@ -103,7 +157,9 @@ impl World {
                 ));
             }
         };
-        World::restore(&snap)
+        let SnapshotIn { now, municipalities, facilities, children, bookings } = snap;
+        let count = bookings.len();
+        World::restore_parts(now, municipalities, facilities, children, bookings.into_iter(), count)
     }
 
     /// Restores a world: references and shapes are checked, booking rules are not.
@@ -111,21 +167,53 @@ impl World {
     /// # Errors
     /// `invalid_request` saying where and why.
     pub fn restore(s: &Snapshot) -> Result<World, Error> {
-        let mut w = crate::setup::world_from_setup(s.now, &s.municipalities, &s.facilities, &s.children)?;
-        w.bookings.reserve(s.bookings.len());
-        w.ids.reserve(s.bookings.len());
-        let mut series_of: rustc_hash::FxHashMap<&str, (u32, u32)> = rustc_hash::FxHashMap::default();
-        for (i, b) in s.bookings.iter().enumerate() {
+        World::restore_parts(
+            s.now,
+            s.municipalities.clone(),
+            s.facilities.clone(),
+            s.children.clone(),
+            s.bookings.iter().map(RecordIn::of),
+            s.bookings.len(),
+        )
+    }
+
+    fn restore_parts<'a>(
+        now: Now,
+        municipalities: Vec<MunicipalitySpec>,
+        facilities: Vec<FacilitySpec>,
+        children: Vec<ChildSpec>,
+        bookings: impl Iterator<Item = RecordIn<'a>>,
+        count: usize,
+    ) -> Result<World, Error> {
+        let mut w = crate::setup::world_from_parts(now, municipalities, facilities, children)?;
+        w.bookings.reserve(count);
+        w.ids.reserve(count);
+        // Neighbouring bookings often share a child and a facility (a series' occurrences always do):
+        // the last ones found are tried first.
+        let (mut last_child, mut last_facility) = ((String::new(), u32::MAX), (String::new(), u32::MAX));
+        let taken = |i: usize, id: &str, r: IdRef| match r {
+            IdRef::Series(_) => at(i, format!("id: {id:?} is also the id of a series")),
+            IdRef::Booking(_) => at(i, format!("id: {id:?} is listed twice")),
+        };
+        for (i, b) in bookings.enumerate() {
             let band = Band::new(b.from, b.to).map_err(|e| at(i, format!("from/to: {e}")))?;
-            check_shape(b).map_err(|e| at(i, e))?;
-            let child = w.child_ix(&b.child).map_err(|_| at(i, format!("child: unknown child {:?}", b.child)))?;
-            let facility = w
-                .facility_ix(&b.facility)
-                .map_err(|_| at(i, format!("facility: unknown facility {:?}", b.facility)))?;
-            if w.ids.contains_key(b.id.as_str()) {
-                return Err(at(i, format!("id: {:?} is listed twice", b.id)));
+            check_shape(&b).map_err(|e| at(i, e))?;
+            if last_child.1 == u32::MAX || *b.child != *last_child.0 {
+                let c = w.child_ix(&b.child).map_err(|_| at(i, format!("child: unknown child {:?}", b.child)))?;
+                last_child.0.clear();
+                last_child.0.push_str(&b.child);
+                last_child.1 = c;
             }
-            let series = match b.id.split_once('#') {
+            if last_facility.1 == u32::MAX || *b.facility != *last_facility.0 {
+                let f = w
+                    .facility_ix(&b.facility)
+                    .map_err(|_| at(i, format!("facility: unknown facility {:?}", b.facility)))?;
+                last_facility.0.clear();
+                last_facility.0.push_str(&b.facility);
+                last_facility.1 = f;
+            }
+            let (child, facility) = (last_child.1, last_facility.1);
+            let occurrence = match b.id.split_once('#') {
                 None => {
                     crate::booking::valid_id(&b.id).map_err(|e| at(i, e.detail().unwrap_or("id").to_owned()))?;
                     if b.kind == Kind::Regular {
@@ -134,35 +222,49 @@ impl World {
                     None
                 }
                 Some((sid, k)) => {
-                    let k: u32 = k.parse().unwrap_or(0);
-                    if sid.is_empty() || k == 0 || b.kind != Kind::Regular || format!("{sid}#{k}") != b.id {
+                    let k = crate::world::occurrence_number(k).unwrap_or(0);
+                    if sid.is_empty() || k == 0 || b.kind != Kind::Regular {
                         return Err(at(
                             i,
                             format!("id: {:?} is not an occurrence id `series#k` of a regular booking", b.id),
                         ));
                     }
-                    Some((sid, k))
+                    // A series is made at its first occurrence; each next one must follow.
+                    let s = match w.lookup(sid) {
+                        Some(IdRef::Series(s)) => s,
+                        Some(IdRef::Booking(_)) => {
+                            return Err(at(i, format!("id: series {sid:?} is also a booking's id")));
+                        }
+                        None => {
+                            let s = w.series.len() as u32;
+                            w.series.push(Series { id: sid.into(), occurrences: Vec::new() });
+                            w.ids.insert(sid, IdRef::Series(s));
+                            s
+                        }
+                    };
+                    let have = w.series[s as usize].occurrences.len() as u32;
+                    if k != have + 1 {
+                        return Err(at(i, format!("id: {:?} does not follow occurrence {have} of its series", b.id)));
+                    }
+                    Some((s, k))
                 }
             };
-            let idx = w.insert_booking(Booking::from_record(b, child, facility, band));
-            if let Some((sid, k)) = series {
-                let entry = series_of.entry(sid).or_insert_with(|| {
-                    w.series.push(Series { occurrences: Vec::new() });
-                    ((w.series.len() - 1) as u32, 0)
-                });
-                if k != entry.1 + 1 {
-                    return Err(at(i, format!("id: {:?} does not follow occurrence {} of its series", b.id, entry.1)));
+            let bk = Booking::from_record(&b, child, facility, band, occurrence);
+            let holds = bk.holds_quota();
+            let idx = w.store_booking(bk);
+            match occurrence {
+                Some((s, _)) => w.series[s as usize].occurrences.push(idx),
+                None => {
+                    if let Some(r) = w.ids.try_insert(&b.id, IdRef::Booking(idx), &w.bookings, &w.series) {
+                        return Err(taken(i, &b.id, r));
+                    }
                 }
-                entry.1 = k;
-                w.series[entry.0 as usize].occurrences.push(idx);
+            }
+            if holds {
+                w.count_hold(idx, true);
             }
         }
-        for (sid, (s, _)) in series_of {
-            if w.ids.contains_key(sid) {
-                return Err(Error::invalid(format!("bookings: series id {sid:?} is also a booking's id")));
-            }
-            w.ids.insert(sid.into(), IdRef::Series(s));
-        }
+        w.search.rebuild_loads(&w.facilities);
         Ok(w)
     }
 }

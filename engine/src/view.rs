@@ -121,7 +121,7 @@ impl World {
             }
             let has_limits = f.plan.age_limits.iter().flatten().any(Option::is_some);
             for day in start..start + q.days as i32 {
-                let Some(load) = f.loads.get(&day) else { continue };
+                let Some(load) = f.loads.get(day) else { continue };
                 let interviews = self.interview_loads(fi as u32, day);
                 if load.held.iter().flatten().all(|h| *h == 0) && interviews.is_empty() {
                     continue;
@@ -197,7 +197,7 @@ impl World {
                     Band::new(it.from, it.to).map_err(|e| Error::invalid(format!("loads[{i}].interviews: {e}")))?;
                 load.ext_interviews.push((band, it.held));
             }
-            w.facilities[fi as usize].loads.insert(jd(l.date), Box::new(load));
+            w.facilities[fi as usize].loads.insert(jd(l.date), load);
         }
         let mut series: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
         for (i, b) in v.bookings.iter().enumerate() {
@@ -205,26 +205,35 @@ impl World {
             let facility =
                 w.facility_ix(&b.facility).map_err(|_| Error::invalid(format!("bookings[{i}].facility: unknown")))?;
             let band = Band::new(b.from, b.to).map_err(|e| Error::invalid(format!("bookings[{i}]: {e}")))?;
-            let bk = Booking::from_record(b, child, facility, band);
+            let occurrence = match b.id.split_once('#') {
+                None => None,
+                Some((sid, k)) => {
+                    let k = crate::world::occurrence_number(k)
+                        .filter(|_| !sid.is_empty())
+                        .ok_or_else(|| Error::invalid(format!("bookings[{i}].id: not an occurrence id `series#k`")))?;
+                    let s = *series.entry(sid.to_owned()).or_insert_with(|| {
+                        w.series.push(Series { id: sid.into(), occurrences: Vec::new() });
+                        (w.series.len() - 1) as u32
+                    });
+                    Some((s, k))
+                }
+            };
+            let bk = Booking::from_record(&crate::snapshot::RecordIn::of(b), child, facility, band, occurrence);
             // Held counts already include this booking: store it without taking places again, and
             // count its interview place as its own (not external).
             let idx = w.insert_booking_held(bk);
             if b.kind == Kind::Interview && b.status != Status::Cancelled {
-                let load = w.facilities[facility as usize].loads.get_mut(&jd(b.date)).expect("inserted");
+                let load = w.facilities[facility as usize].loads.get_mut(jd(b.date)).expect("inserted");
                 if let Some(e) = load.ext_interviews.iter_mut().find(|(x, _)| *x == band) {
                     e.1 = e.1.saturating_sub(1);
                 }
             }
-            if let Some(sid) = b.series() {
-                let s = *series.entry(sid.to_owned()).or_insert_with(|| {
-                    w.series.push(Series { occurrences: Vec::new() });
-                    (w.series.len() - 1) as u32
-                });
+            if let Some((s, _)) = occurrence {
                 w.series[s as usize].occurrences.push(idx);
             }
         }
         for (sid, s) in series {
-            w.ids.insert(sid.into(), IdRef::Series(s));
+            w.ids.insert(&sid, IdRef::Series(s));
         }
         Ok(w)
     }

@@ -4,8 +4,10 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::clock::{Clock, Date, Jd, Now, SLOTS, age_class, jd};
+use crate::clock::{Clock, Date, Jd, Now, SLOTS, jd};
+use crate::daymap::DayMap;
 use crate::error::{Code, Error};
+use crate::ids::IdTable;
 use crate::model::{ApprovalSpec, BookingRecord, ChildSpec, FacilitySpec, Kind, MunicipalitySpec, Status};
 use crate::plan::{Band, Plan};
 use crate::rules::{FeeClass, Rules};
@@ -42,7 +44,7 @@ pub(crate) struct Facility {
     pub spec: FacilitySpec,
     pub plan: Plan,
     pub muni: u32,
-    pub loads: FxHashMap<Jd, Box<DayLoad>>,
+    pub loads: DayMap<DayLoad>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,15 +52,56 @@ pub(crate) struct Approval {
     pub facility: u32,
     pub interview: Date,
     pub last_use: Option<Date>,
+    /// The rule's months and the first day not covered with them (computed when the approval
+    /// changes: checking a usage is then one comparison).
+    until: (u32, Jd),
 }
 
 impl Approval {
-    /// A usage on `date` is covered: earlier than the anniversary of the later of the interview and
-    /// the last use, `months` on.
-    pub(crate) fn valid_on(&self, date: Date, months: u32) -> bool {
-        let since = self.last_use.map_or(self.interview, |u| u.max(self.interview));
-        date < crate::clock::anniversary(since, months)
+    pub(crate) fn new(facility: u32, interview: Date, last_use: Option<Date>, months: u32) -> Approval {
+        let mut a = Approval { facility, interview, last_use, until: (0, 0) };
+        a.refresh(months);
+        a
     }
+
+    fn refresh(&mut self, months: u32) {
+        self.until = (months, self.compute_until(months));
+    }
+
+    /// The first day not covered: the anniversary of the later of the interview and the last use,
+    /// `months` on.
+    fn compute_until(&self, months: u32) -> Jd {
+        let since = self.last_use.map_or(self.interview, |u| u.max(self.interview));
+        jd(crate::clock::anniversary(since, months))
+    }
+
+    /// A new interview approved on `date`.
+    pub(crate) fn set_interview(&mut self, date: Date, months: u32) {
+        self.interview = date;
+        self.refresh(months);
+    }
+
+    /// A use on `date` (the later of it and the last use is kept).
+    pub(crate) fn used_on(&mut self, date: Date, months: u32) {
+        self.last_use = Some(self.last_use.map_or(date, |u| u.max(date)));
+        self.refresh(months);
+    }
+
+    /// A usage on `day` is covered: earlier than the anniversary of the later of the interview and
+    /// the last use, `months` on.
+    #[inline]
+    pub(crate) fn valid_on(&self, day: Jd, months: u32) -> bool {
+        let until = if months == self.until.0 { self.until.1 } else { self.compute_until(months) };
+        day < until
+    }
+}
+
+/// The bookings of a child in one month that can still matter to a rule (every status but
+/// `cancelled`), with their days, and the minutes counted against the monthly cap.
+#[derive(Default)]
+pub(crate) struct MonthLive {
+    pub list: Vec<(Jd, u32)>,
+    pub counted: u32,
 }
 
 pub(crate) struct Child {
@@ -69,39 +112,75 @@ pub(crate) struct Child {
     pub approvals: Vec<Approval>,
     /// Every booking of the child, in the order made.
     pub bookings: Vec<u32>,
-    /// The bookings that can still matter to a rule (every status but `cancelled`), by month key:
-    /// overlap, the daily maximum and the monthly cap look only here.
-    pub live: FxHashMap<i32, Vec<u32>>,
+    /// The live bookings by month key: overlap, the daily maximum and the monthly cap look only here.
+    pub live: FxHashMap<i32, MonthLive>,
+    /// The day the child reaches 6 months (the first day of the age window).
+    eligible_from: Jd,
+    bounds: ClassBounds,
 }
 
 impl Child {
-    /// The live bookings of the month a day falls in.
-    pub(crate) fn live_in(&self, month: i32) -> &[u32] {
-        self.live.get(&month).map_or(&[], Vec::as_slice)
+    pub(crate) fn new(spec: ChildSpec, muni: u32, cert: Option<(Jd, Jd)>, approvals: Vec<Approval>) -> Child {
+        let (eligible_from, bounds) = ages(spec.birth_date);
+        Child { spec, muni, cert, approvals, bookings: Vec::new(), live: FxHashMap::default(), eligible_from, bounds }
     }
 
-    pub(crate) fn birth(&self) -> Date {
-        self.spec.birth_date
+    /// Replaces the setup (bookings and approvals stay).
+    fn set_spec(&mut self, spec: ChildSpec) {
+        (self.eligible_from, self.bounds) = ages(spec.birth_date);
+        self.spec = spec;
+    }
+
+    /// The live bookings (day, booking) of the month a day falls in.
+    #[inline]
+    pub(crate) fn live_in(&self, month: i32) -> &[(Jd, u32)] {
+        self.live.get(&month).map_or(&[], |m| m.list.as_slice())
+    }
+
+    /// The minutes counted against the monthly cap in a month.
+    #[inline]
+    pub(crate) fn counted_in(&self, month: i32) -> u32 {
+        self.live.get(&month).map_or(0, |m| m.counted)
     }
 
     pub(crate) fn fee_class(&self) -> FeeClass {
         self.spec.fee_class
     }
 
+    /// The age class on a day (as `clock::age_class` gives it).
+    #[inline]
     pub(crate) fn class_on(&self, day: Jd) -> Option<u8> {
-        age_class(self.spec.birth_date, crate::clock::date_of(day))
+        self.bounds.class_on(day)
     }
 
-    /// The days the child reaches ages 1, 2 and 3: its age class on any day is then two comparisons
-    /// (queries over many days compute these once).
+    /// Inside the program's age window on a day (as `clock::age_eligible` says).
+    #[inline]
+    pub(crate) fn age_eligible(&self, day: Jd) -> bool {
+        self.eligible_from <= day && day < self.bounds.0[2]
+    }
+
+    /// The days the child reaches ages 1, 2 and 3.
     pub(crate) fn class_bounds(&self) -> ClassBounds {
-        let b = self.spec.birth_date;
-        ClassBounds([12, 24, 36].map(|m| jd(crate::clock::reached(b, m))))
+        self.bounds
     }
 
     pub(crate) fn approval(&self, facility: u32) -> Option<&Approval> {
         self.approvals.iter().find(|a| a.facility == facility)
     }
+}
+
+/// The day a child born on `birth` reaches 6 months, and the days it reaches ages 1, 2 and 3.
+fn ages(birth: Date) -> (Jd, ClassBounds) {
+    let r = |m| jd(crate::clock::reached(birth, m));
+    (r(6), ClassBounds([r(12), r(24), r(36)]))
+}
+
+/// The k of an occurrence id `series#k`: digits without a leading zero, from 1.
+pub(crate) fn occurrence_number(k: &str) -> Option<u32> {
+    if k.is_empty() || k.starts_with('0') || !k.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    k.parse().ok()
 }
 
 /// When a child reaches ages 1, 2 and 3 (day numbers).
@@ -110,6 +189,7 @@ pub(crate) struct ClassBounds([Jd; 3]);
 
 impl ClassBounds {
     /// The age class on a day, as `age_class` gives it.
+    #[inline]
     pub(crate) fn class_on(self, day: Jd) -> Option<u8> {
         self.0.iter().position(|reached| day < *reached).map(|k| k as u8)
     }
@@ -117,7 +197,11 @@ impl ClassBounds {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Booking {
+    /// The id of a single booking; empty for an occurrence of a series (its id, `series#k`, is made
+    /// from `occurrence` when asked for: a series stores one id, not one per week).
     pub id: Box<str>,
+    /// The series and the number (from 1) of an occurrence.
+    pub occurrence: Option<(u32, u32)>,
     pub child: u32,
     pub facility: u32,
     pub kind: Kind,
@@ -130,9 +214,16 @@ pub(crate) struct Booking {
 
 impl Booking {
     /// A booking from its record, with its references resolved.
-    pub(crate) fn from_record(b: &BookingRecord, child: u32, facility: u32, band: Band) -> Booking {
+    pub(crate) fn from_record(
+        b: &crate::snapshot::RecordIn<'_>,
+        child: u32,
+        facility: u32,
+        band: Band,
+        occurrence: Option<(u32, u32)>,
+    ) -> Booking {
         Booking {
-            id: b.id.as_str().into(),
+            id: if occurrence.is_some() { Box::default() } else { (*b.id).into() },
+            occurrence,
             child,
             facility,
             kind: b.kind,
@@ -149,6 +240,12 @@ impl Booking {
         self.kind != Kind::Interview && self.status.holds_place()
     }
 
+    /// The minutes this booking counts against the child's monthly cap now.
+    #[inline]
+    pub(crate) fn counted_minutes(&self) -> u32 {
+        if self.kind != Kind::Interview && self.status.counts_in_cap() { self.band.minutes() } else { 0 }
+    }
+
     /// True while this booking is active for overlap.
     pub(crate) fn is_active(&self) -> bool {
         match self.kind {
@@ -159,6 +256,7 @@ impl Booking {
 }
 
 pub(crate) struct Series {
+    pub id: Box<str>,
     pub occurrences: Vec<u32>,
 }
 
@@ -187,7 +285,7 @@ pub struct World {
     pub(crate) child_index: FxHashMap<String, u32>,
     pub(crate) bookings: Vec<Booking>,
     pub(crate) series: Vec<Series>,
-    pub(crate) ids: FxHashMap<Box<str>, IdRef>,
+    pub(crate) ids: IdTable,
     pub(crate) search: SearchIndex,
 }
 
@@ -204,7 +302,7 @@ impl World {
             child_index: FxHashMap::default(),
             bookings: Vec::new(),
             series: Vec::new(),
-            ids: FxHashMap::default(),
+            ids: IdTable::default(),
             search: SearchIndex::default(),
         }
     }
@@ -264,7 +362,7 @@ impl World {
             None => {
                 let i = self.facilities.len() as u32;
                 self.facility_index.insert(spec.id.clone(), i);
-                self.facilities.push(Facility { spec, plan, muni, loads: FxHashMap::default() });
+                self.facilities.push(Facility { spec, plan, muni, loads: DayMap::default() });
                 i
             }
         };
@@ -301,7 +399,7 @@ impl World {
                     self.rehold_child(ci, false);
                 }
                 let c = &mut self.children[ci as usize];
-                c.spec = spec;
+                c.set_spec(spec);
                 c.muni = muni;
                 c.cert = cert;
                 if let Some(given) = given {
@@ -318,14 +416,7 @@ impl World {
             }
             None => {
                 self.child_index.insert(spec.id.clone(), self.children.len() as u32);
-                self.children.push(Child {
-                    spec,
-                    muni,
-                    cert,
-                    approvals: given.unwrap_or_default(),
-                    bookings: Vec::new(),
-                    live: FxHashMap::default(),
-                });
+                self.children.push(Child::new(spec, muni, cert, given.unwrap_or_default()));
             }
         }
         Ok(())
@@ -341,7 +432,8 @@ impl World {
             if out.iter().any(|x| x.facility == facility) {
                 return Err(Error::invalid(format!("approvals[{i}].facility: {:?} is listed twice", a.facility)));
             }
-            out.push(Approval { facility, interview: a.interview_date, last_use: a.last_use });
+            let months = self.facility_rules(facility).interview_valid_months;
+            out.push(Approval::new(facility, a.interview_date, a.last_use, months));
         }
         Ok(out)
     }
@@ -363,7 +455,7 @@ impl World {
             return;
         };
         let quota = bk.kind.usage().expect("usage booking").quota();
-        let load = self.facilities[bk.facility as usize].loads.get_mut(&bk.day).expect("load of a booking");
+        let load = self.facilities[bk.facility as usize].loads.get_mut(bk.day).expect("load of a booking");
         for s in bk.band.slots() {
             let c = &mut load.by_class[quota][class as usize][s];
             *c = if add { c.saturating_add(1) } else { c.saturating_sub(1) };
@@ -372,16 +464,25 @@ impl World {
 
     /// Adds or removes the places a usage booking holds (quota and age class).
     pub(crate) fn hold(&mut self, b: u32, add: bool) {
+        self.count_hold(b, add);
         let bk = &self.bookings[b as usize];
         let quota = bk.kind.usage().expect("usage booking").quota();
-        let (fi, day, band) = (bk.facility, bk.day, bk.band);
-        let load = self.facilities[fi as usize].loads.get_mut(&day).expect("load of a booking");
-        for s in band.slots() {
-            let c = &mut load.held[quota][s];
-            *c = if add { c.saturating_add(1) } else { c.saturating_sub(1) };
+        self.search.load_changed(&self.facilities, bk.facility, bk.day, quota, bk.band);
+    }
+
+    /// `hold` without telling the search index (a restore builds the index once, at the end).
+    pub(crate) fn count_hold(&mut self, b: u32, add: bool) {
+        let bk = &self.bookings[b as usize];
+        let quota = bk.kind.usage().expect("usage booking").quota();
+        let class = self.children[bk.child as usize].class_on(bk.day);
+        let load = self.facilities[bk.facility as usize].loads.get_mut(bk.day).expect("load of a booking");
+        let bump = |c: &mut u16| *c = if add { c.saturating_add(1) } else { c.saturating_sub(1) };
+        for s in bk.band.slots() {
+            bump(&mut load.held[quota][s]);
+            if let Some(class) = class {
+                bump(&mut load.by_class[quota][class as usize][s]);
+            }
         }
-        self.hold_by_class(b, add);
-        self.search.load_changed(&self.facilities, fi, day, quota, band);
     }
 
     /// Stores a new booking (already judged, or restored) and, if it holds places, its holds.
@@ -396,33 +497,47 @@ impl World {
 
     /// Stores a booking whose places are already counted.
     pub(crate) fn insert_booking_held(&mut self, bk: Booking) -> u32 {
+        let single = bk.occurrence.is_none();
+        let b = self.store_booking(bk);
+        if single {
+            self.ids.insert(&self.bookings[b as usize].id, IdRef::Booking(b));
+        }
+        b
+    }
+
+    /// Stores a booking (not its id) in the lists of its child and its day.
+    pub(crate) fn store_booking(&mut self, bk: Booking) -> u32 {
         let b = self.bookings.len() as u32;
         let (child, fi, day) = (bk.child, bk.facility, bk.day);
-        self.ids.insert(bk.id.clone(), IdRef::Booking(b));
+        let (live, counted) = (bk.status != Status::Cancelled, bk.counted_minutes());
         self.bookings.push(bk);
-        let live = self.bookings[b as usize].status != Status::Cancelled;
         let c = &mut self.children[child as usize];
         c.bookings.push(b);
         if live {
-            c.live.entry(crate::clock::Month::key_of_jd(day)).or_default().push(b);
+            let m = c.live.entry(crate::clock::Month::key_of_jd(day)).or_default();
+            m.list.push((day, b));
+            m.counted += counted;
         }
-        self.facilities[fi as usize].loads.entry(day).or_insert_with(|| Box::new(DayLoad::new())).bookings.push(b);
+        self.facilities[fi as usize].loads.get_or_insert_with(day, DayLoad::new).bookings.push(b);
         b
     }
 
     /// Changes a booking's status, releasing or taking places as the status says.
     pub(crate) fn set_status(&mut self, b: u32, status: Status) {
         let bk = &mut self.bookings[b as usize];
-        let before = bk.holds_quota();
-        if status == Status::Cancelled && bk.status != Status::Cancelled {
-            let month = crate::clock::Month::key_of_jd(bk.day);
-            if let Some(list) = self.children[bk.child as usize].live.get_mut(&month) {
-                list.retain(|x| *x != b);
+        let (before, counted_before, was_live) =
+            (bk.holds_quota(), bk.counted_minutes(), bk.status != Status::Cancelled);
+        bk.status = status;
+        let (after, counted_after, live) = (bk.holds_quota(), bk.counted_minutes(), bk.status != Status::Cancelled);
+        let month = crate::clock::Month::key_of_jd(bk.day);
+        let c = &mut self.children[bk.child as usize];
+        if let Some(m) = c.live.get_mut(&month) {
+            m.counted = m.counted - counted_before + counted_after;
+            if was_live && !live {
+                m.list.retain(|x| x.1 != b);
             }
         }
-        let bk = &mut self.bookings[b as usize];
-        bk.status = status;
-        let after = bk.holds_quota();
+        debug_assert!(was_live == live || !live, "a cancelled booking does not come back");
         if before != after {
             self.hold(b, after);
         }
@@ -447,8 +562,29 @@ impl World {
         self.child_index.get(id).copied().ok_or_else(|| Error::with_detail(Code::UnknownChild, format!("child {id:?}")))
     }
 
+    /// What an id of a single booking or a series names (not an occurrence's `series#k`).
+    #[inline]
+    pub(crate) fn lookup(&self, id: &str) -> Option<IdRef> {
+        self.ids.get(id, &self.bookings, &self.series)
+    }
+
     pub(crate) fn id_ref(&self, id: &str) -> Result<IdRef, Error> {
-        self.ids.get(id).copied().ok_or_else(|| Error::with_detail(Code::UnknownBooking, format!("booking {id:?}")))
+        let unknown = || Error::with_detail(Code::UnknownBooking, format!("booking {id:?}"));
+        match id.split_once('#') {
+            None => self.lookup(id).ok_or_else(unknown),
+            Some((sid, k)) => {
+                let Some(IdRef::Series(s)) = self.lookup(sid) else { return Err(unknown()) };
+                let Some(k) = occurrence_number(k) else { return Err(unknown()) };
+                let occurrences = &self.series[s as usize].occurrences;
+                let is = |b: &u32| self.bookings[*b as usize].occurrence.is_some_and(|o| o.1 == k);
+                // Occurrence k is usually at k - 1 (a household's view may hold only some of them).
+                let at = occurrences.get(k as usize - 1);
+                at.filter(|b| is(b))
+                    .or_else(|| occurrences.iter().find(|b| is(b)))
+                    .map(|b| IdRef::Booking(*b))
+                    .ok_or_else(unknown)
+            }
+        }
     }
 
     /// One booking (not a series).
@@ -470,10 +606,19 @@ impl World {
         Ok(self.record(self.booking_ix(id)?))
     }
 
+    /// A booking's id (an occurrence's is `series#k`).
+    pub(crate) fn booking_id(&self, b: u32) -> String {
+        let bk = &self.bookings[b as usize];
+        match bk.occurrence {
+            Some((s, k)) => format!("{}#{k}", self.series[s as usize].id),
+            None => bk.id.to_string(),
+        }
+    }
+
     pub(crate) fn record(&self, b: u32) -> BookingRecord {
         let bk = &self.bookings[b as usize];
         BookingRecord {
-            id: bk.id.to_string(),
+            id: self.booking_id(b),
             child: self.children[bk.child as usize].spec.id.clone(),
             facility: self.facilities[bk.facility as usize].spec.id.clone(),
             kind: bk.kind,
@@ -500,11 +645,7 @@ impl World {
     /// `unknown_booking` when `id` is not a series.
     pub fn series_occurrences(&self, id: &str) -> Result<Vec<String>, Error> {
         match self.id_ref(id)? {
-            IdRef::Series(s) => Ok(self.series[s as usize]
-                .occurrences
-                .iter()
-                .map(|b| self.bookings[*b as usize].id.to_string())
-                .collect()),
+            IdRef::Series(s) => Ok(self.series[s as usize].occurrences.iter().map(|b| self.booking_id(*b)).collect()),
             IdRef::Booking(_) => Err(Error::with_detail(Code::UnknownBooking, format!("{id:?} is not a series"))),
         }
     }
@@ -590,9 +731,11 @@ impl World {
     /// `unknown_facility`.
     pub fn bookings_of_facility(&self, facility: &str) -> Result<Vec<BookingRecord>, Error> {
         let fi = self.facility_ix(facility)?;
-        let mut days: Vec<(&Jd, &Box<DayLoad>)> = self.facilities[fi as usize].loads.iter().collect();
-        days.sort_unstable_by_key(|(d, _)| **d);
-        Ok(days.into_iter().flat_map(|(_, l)| l.bookings.iter().map(|b| self.record(*b))).collect())
+        Ok(self.facilities[fi as usize]
+            .loads
+            .iter()
+            .flat_map(|(_, l)| l.bookings.iter().map(|b| self.record(*b)))
+            .collect())
     }
 
     /// True when a usage on `date` at the facility needs an interview first (no approval there, or
@@ -603,7 +746,7 @@ impl World {
     pub fn needs_interview(&self, child: &str, facility: &str, date: Date) -> Result<bool, Error> {
         let (ci, fi) = (self.child_ix(child)?, self.facility_ix(facility)?);
         let months = self.facility_rules(fi).interview_valid_months;
-        Ok(!self.children[ci as usize].approval(fi).is_some_and(|a| a.valid_on(date, months)))
+        Ok(!self.children[ci as usize].approval(fi).is_some_and(|a| a.valid_on(jd(date), months)))
     }
 
     /// The bookings of a facility on a day (every status).
@@ -614,7 +757,7 @@ impl World {
         let fi = self.facility_ix(facility)?;
         Ok(self.facilities[fi as usize]
             .loads
-            .get(&jd(date))
+            .get(jd(date))
             .map(|l| l.bookings.iter().map(|b| self.record(*b)).collect())
             .unwrap_or_default())
     }
@@ -631,17 +774,12 @@ mod tests {
             let spec: ChildSpec = serde_json::from_value(serde_json::json!({"id": "c", "name": "c",
                 "birth_date": crate::clock::format_date(birth), "municipality": "m"}))
             .unwrap();
-            let child = Child {
-                spec,
-                muni: 0,
-                cert: None,
-                approvals: Vec::new(),
-                bookings: Vec::new(),
-                live: FxHashMap::default(),
-            };
+            let child = Child::new(spec, 0, None, Vec::new());
             let bounds = child.class_bounds();
             for day in jd(birth) - 3..jd(birth) + 4 * 366 {
-                assert_eq!(bounds.class_on(day), child.class_on(day), "{birth} {day}");
+                let date = crate::clock::date_of(day);
+                assert_eq!(bounds.class_on(day), crate::clock::age_class(birth, date), "{birth} {day}");
+                assert_eq!(child.age_eligible(day), crate::clock::age_eligible(birth, date), "{birth} {day}");
             }
         }
     }
