@@ -13,6 +13,7 @@ use tsuen::{Op, Status};
 use super::bookings::{booking_json, by_number};
 use super::{Route, parse};
 use crate::serve::app::{ApiError, App};
+use crate::serve::audit;
 use crate::serve::auth::{Account, Role};
 use crate::serve::mail::queue;
 
@@ -139,6 +140,7 @@ async fn cancel(State(app): State<App>, headers: HeaderMap, Path(number): Path<i
                 ctx.clock.now(),
             )?;
         }
+        audit::log(ctx, &a, "cancel", &format!("booking:{number}"), json!({}))?;
         ctx.apply(&Op::Cancel(tsuen::CancelRequest { booking: id, by: tsuen::CancelBy::Facility }))?;
         Ok(((), None))
     })
@@ -187,7 +189,11 @@ async fn put_setup(State(app): State<App>, headers: HeaderMap, body: Bytes) -> R
             "施設IDと市区町村は変更できません。",
         ));
     }
+    let before = serde_json::to_value(&current).expect("serializable");
     app.write(move |ctx| {
+        // Hours, quotas (capacity, overrides, age limits), closed days: the audit keeps before and after.
+        let after = serde_json::to_value(&spec).expect("serializable");
+        audit::log(ctx, &a, "setup", &format!("facility:{}", spec.id), json!({"before": before, "after": after}))?;
         ctx.apply(&Op::Facility(spec))?;
         Ok(((), None))
     })

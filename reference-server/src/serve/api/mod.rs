@@ -2,10 +2,13 @@
 
 mod account;
 mod bookings;
+mod claims;
+mod dayofuse;
 mod facility;
 mod municipality;
 mod openapi;
 mod public;
+mod records;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -39,6 +42,9 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(bookings::routes());
     all.extend(facility::routes());
     all.extend(municipality::routes());
+    all.extend(dayofuse::routes());
+    all.extend(records::routes());
+    all.extend(claims::routes());
     all
 }
 
