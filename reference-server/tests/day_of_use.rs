@@ -54,6 +54,7 @@ fn a_rotating_code_checks_siblings_in_and_out() {
     assert_eq!(numbers.len(), 2);
     assert!(numbers.contains(&a) && numbers.contains(&b));
     assert!(list.iter().all(|x| x["can_start"] == true && x["can_end"] == false));
+    assert!(list.iter().all(|x| x["is_today"] == true), "予約日当日 by the server's clock: {list:?}");
 
     // Another facility's booking is refused with this code; nothing changes.
     refused(&door(&w.p0, &code, "start", &[elsewhere]), 409, "wrong_facility");
