@@ -392,3 +392,43 @@ fn a_sudden_closure_cancels_the_day_and_mails_every_parent() {
     assert_eq!(e["detail"]["date"], "2026-01-23");
     assert_eq!(e["name"], "スタッフ");
 }
+
+#[test]
+fn codes_records_payments_and_closes_survive_a_restart() {
+    let mut w = People::start("restart");
+    let a = book(&w.p0, "k0", "daredemo", "2026-01-21", "10:00", "12:00");
+    confirm(&w.staff, a);
+    let printed = w.staff.post("/api/facility/checkin-codes", &json!({"label": "門"})).body;
+    let revoked = w.staff.post("/api/facility/checkin-codes", &json!({"label": "旧"})).body;
+    let (code, old) = (printed["code"].as_str().unwrap().to_owned(), revoked["code"].as_str().unwrap().to_owned());
+    let id = revoked["id"].as_i64().unwrap();
+    assert_eq!(w.staff.post(&format!("/api/facility/checkin-codes/{id}/revoke"), &json!({})).status, 200);
+    w.at("2026-01-21T10:00");
+    assert_eq!(door(&w.p0, &code, "start", &[a]).status, 200);
+    let rec = json!({"at": "10:30", "kind": "午睡", "text": "よく眠りました"});
+    assert_eq!(w.staff.post(&format!("/api/facility/bookings/{a}/records"), &rec).status, 201);
+    let items = json!([{"number": a, "extras": [{"item": "昼食", "price_yen": 300}]}]);
+    let r = w.staff.post("/api/facility/attendance", &json!({"action": "check_out", "at": "12:00", "items": items}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(w.staff.post(&format!("/api/facility/bookings/{a}/payment"), &json!({"amount_yen": 500})).status, 200);
+    w.at("2026-02-02T09:00");
+    assert_eq!(w.city.post("/api/municipality/claims/close", &json!({"month": "2026-01"})).status, 200);
+    let screen = code_of(&w.staff);
+    let before = w.p0.get(&format!("/api/bookings/{a}/day")).body;
+
+    w.restart("2026-02-02T09:01");
+    let after = w.p0.get(&format!("/api/bookings/{a}/day")).body;
+    assert_eq!(after, before);
+    assert_eq!(
+        (after["records"][0]["text"].as_str(), after["extras_yen"].as_i64(), after["due_yen"].as_i64()),
+        (Some("よく眠りました"), Some(300), Some(400))
+    );
+    assert_eq!(w.p0.get(&format!("/api/checkin/{screen}")).status, 200, "the signing key is kept");
+    assert_eq!(w.p0.get(&format!("/api/checkin/{code}")).status, 200);
+    refused(&w.p0.get(&format!("/api/checkin/{old}")), 409, "code_revoked");
+    let jan = w.city.get("/api/municipality/claims?month=2026-01").body;
+    assert_eq!((jan["closed"].as_bool(), jan["total_yen"].as_i64()), (Some(true), Some(2800)));
+    refused(&w.city.post("/api/municipality/claims/close", &json!({"month": "2026-01"})), 409, "month_closed");
+    let entries = w.city.get("/api/municipality/audit").body["entries"].as_array().unwrap().len();
+    assert!(entries >= 5, "the audit is kept: {entries}");
+}

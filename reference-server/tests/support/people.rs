@@ -66,6 +66,18 @@ impl People {
         }
     }
 
+    /// Stops the server (SIGTERM) and starts it again on the same data at `now`; everyone logs in again.
+    pub fn restart(&mut self, now: &str) {
+        assert!(self.server.stop().success());
+        self.server = Server::start_in(self.server.data.clone(), now, &[], &[]);
+        let c = self.server.client();
+        for x in [&mut self.p0, &mut self.p1, &mut self.staff, &mut self.other_staff, &mut self.city, &mut self.minato]
+        {
+            *x = c.clone();
+        }
+        self.relogin();
+    }
+
     pub fn at(&mut self, now: &str) {
         let r = self.server.client().post("/api/test/now", &json!({"now": now}));
         assert_eq!(r.status, 200, "{}", r.text);
