@@ -161,11 +161,12 @@ fn corrections(db: &dyn DayStore, world: &World, m: &str, month: Month) -> Resul
 
 /// A month's claim lines: frozen where closed, else live with corrections; and when it was closed.
 fn month_lines(app: &App, m: &str, month: Month) -> Result<(Vec<ClaimLineRow>, Option<String>), ApiError> {
+    // The world first, then the reader: the order every handler takes them in.
+    let world = app.world();
     let db = app.reader.lock().expect("reader");
     if let Some(at) = db.month_closed(m, &month.to_string())? {
         return Ok((db.claim_lines_of(m, &month.to_string())?, Some(at)));
     }
-    let world = app.world();
     let mut lines = live(&world, m, month)?;
     lines.extend(corrections(&**db, &world, m, month)?);
     Ok((lines, None))
