@@ -294,6 +294,8 @@ fn certification_cancellation_and_quota_changes_are_audited() {
     );
     assert_eq!(r.status, 200, "{}", r.text);
     // A booking cancelled by the facility; a quota lowered.
+    let n0 = book(&w.p0, "k0", "daredemo", "2026-01-22", "10:00", "11:00");
+    confirm(&w.staff, n0);
     let n = book(&w.p0, "k0", "daredemo", "2026-01-21", "10:00", "11:00");
     assert_eq!(w.staff.post(&format!("/api/facility/bookings/{n}/cancel"), &json!({})).status, 200);
     let mut setup = w.staff.get("/api/facility/setup").body;
@@ -312,6 +314,7 @@ fn certification_cancellation_and_quota_changes_are_audited() {
     );
     assert_eq!(c["detail"]["email"], "new@t.jp");
     assert_eq!(c["at"], "2026-01-13T09:00:00+09:00");
+    assert_eq!(get("confirm")["target"], format!("booking:{n0}"));
     let c = get("cancel");
     assert_eq!((c["name"].as_str(), c["target"].as_str()), (Some("スタッフ"), Some(format!("booking:{n}").as_str())));
     let s = get("setup");

@@ -1,4 +1,5 @@
-//! The audit log of staff actions (certify, reject, cancel, check-in/out for a parent, no-show,
+//! The audit log of staff actions (certify, reject, confirm, cancel, interview results, check-in/out
+//! for a parent, no-show,
 //! closures, setup and quota changes, payments, codes, month closes): who, when, what. Each entry is
 //! written in the same transaction as the action it records; the municipality reads the entries of
 //! its own staff and of the staff of its facilities.

@@ -120,6 +120,7 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Path(number): Path<
             )?;
         }
         // Last: nothing may fail once the engine has changed (the mail above rolls back with a refusal).
+        audit::log(ctx, &a, "confirm", &format!("booking:{number}"), json!({}))?;
         ctx.apply(&Op::Confirm(id))?;
         Ok(((), None))
     })
@@ -164,6 +165,7 @@ async fn interview_result(
     let o: InterviewOutcome = parse(&body)?;
     let (id, _) = at_facility(&app, &a, number)?;
     app.write(move |ctx| {
+        audit::log(ctx, &a, "interview_result", &format!("booking:{number}"), json!({"approved": o.approved}))?;
         ctx.apply(&Op::InterviewResult(tsuen::InterviewResult { booking: id, approved: o.approved }))?;
         Ok(((), None))
     })
