@@ -302,6 +302,8 @@ fn activity_records_are_written_by_staff_and_read_by_the_parent() {
     assert_eq!(w.staff.get(&format!("/api/facility/bookings/{a}/day")).body["records"].as_array().unwrap().len(), 2);
     refused(&w.p1.get(&format!("/api/bookings/{a}/day")), 404, "not_found");
     refused(&w.other_staff.get(&format!("/api/facility/bookings/{a}/day")), 404, "not_found");
+    let entries = w.city.get("/api/municipality/audit").body["entries"].as_array().unwrap().clone();
+    assert_eq!(entries.iter().filter(|e| e["action"] == "record").count(), 2, "who wrote each record");
 }
 
 #[test]

@@ -1,8 +1,8 @@
-//! The audit log of staff actions (certify, reject, confirm, cancel, interview results, check-in/out
-//! for a parent, no-show,
-//! closures, setup and quota changes, payments, codes, month closes): who, when, what. Each entry is
-//! written in the same transaction as the action it records; the municipality reads the entries of
-//! its own staff and of the staff of its facilities.
+//! The audit log of staff actions: every write a facility's or a municipality's staff makes (certify,
+//! reject, confirm, cancel, interview results, check-in/out for a parent, no-shows, closures, setup and
+//! quota changes, activity records, extras, payments, check-in codes, month closes): who, when, what.
+//! Each entry is written in the same transaction as the action it records; the municipality reads the
+//! entries of its own staff and of the staff of its facilities.
 
 use serde_json::Value;
 

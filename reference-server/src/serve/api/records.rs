@@ -184,7 +184,9 @@ async fn add_record(
     in_use_or_done(&r, "Activity records")?;
     let rid = app
         .write(move |ctx| {
-            Ok((ctx.db.insert_record(&id, &at.to_string(), &kind, &text, a.id, &stamp(ctx.clock.now()))?, None))
+            let rid = ctx.db.insert_record(&id, &at.to_string(), &kind, &text, a.id, &stamp(ctx.clock.now()))?;
+            audit::log(ctx, &a, "record", &format!("booking:{number}"), json!({"id": rid, "at": at, "kind": kind}))?;
+            Ok((rid, None))
         })
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": rid}))))
