@@ -434,3 +434,26 @@ fn codes_records_payments_and_closes_survive_a_restart() {
     let entries = w.city.get("/api/municipality/audit").body["entries"].as_array().unwrap().len();
     assert!(entries >= 5, "the audit is kept: {entries}");
 }
+
+#[test]
+fn a_regular_series_is_checked_in_by_its_days_number() {
+    let mut w = People::start("series");
+    let r = w.p0.post(
+        "/api/bookings",
+        &json!({"child": "k0", "facility": "daredemo", "kind": "regular", "date": "2026-01-21", "from": "10:00", "to": "11:00", "weeks": 2}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let series = r.body["number"].as_i64().unwrap();
+    let first = r.body["numbers"][0].as_i64().unwrap();
+    confirm(&w.staff, series);
+    w.at("2026-01-21T10:00");
+    let code = code_of(&w.staff);
+    let page = w.p0.get(&format!("/api/checkin/{code}")).body;
+    assert_eq!(page["bookings"][0]["number"], first, "the day's own number");
+    let r = door(&w.p0, &code, "start", &[series]);
+    assert_eq!((r.status, r.body["field"].as_str()), (400, Some("numbers")), "{}", r.text);
+    let r = w.staff.post("/api/facility/attendance", &json!({"action": "check_in", "items": [{"number": series}]}));
+    assert_eq!((r.status, r.body["field"].as_str()), (400, Some("number")), "{}", r.text);
+    assert_eq!(door(&w.p0, &code, "start", &[first]).status, 200);
+    assert_eq!(status(&w.p0, first), "in_use");
+}

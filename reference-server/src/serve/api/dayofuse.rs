@@ -309,6 +309,13 @@ async fn checkin_act(
         if owner.as_deref() != Some(a.household().as_str()) {
             return Err(ApiError::not_found("booking"));
         }
+        if id != r.id {
+            return Err(ApiError::field(
+                "numbers",
+                format!("{n} names a series: use the number of one of its days."),
+                "定期利用の各回の予約番号を指定してください。",
+            ));
+        }
         if r.facility != facility {
             let mut e = ApiError::new(
                 StatusCode::CONFLICT,
