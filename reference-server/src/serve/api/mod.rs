@@ -2,6 +2,7 @@
 
 mod account;
 mod bookings;
+mod checkin;
 mod claims;
 mod dayofuse;
 mod facility;
@@ -42,6 +43,7 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(bookings::routes());
     all.extend(facility::routes());
     all.extend(municipality::routes());
+    all.extend(checkin::routes());
     all.extend(dayofuse::routes());
     all.extend(records::routes());
     all.extend(claims::routes());
