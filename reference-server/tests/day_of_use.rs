@@ -457,3 +457,29 @@ fn a_regular_series_is_checked_in_by_its_days_number() {
     assert_eq!(door(&w.p0, &code, "start", &[first]).status, 200);
     assert_eq!(status(&w.p0, first), "in_use");
 }
+
+#[test]
+fn every_staff_and_parent_write_needs_the_csrf_token() {
+    let w = People::start("csrf-all");
+    let doc = w.server.client().get("/openapi.json").body;
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let Some(op) = ops.get("post") else { continue };
+        let roles: Vec<&str> = op["x-roles"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        // Logging out and the dry run change nothing an attacker could want.
+        if path == "/api/logout" || path == "/api/bookings/check" || roles.is_empty() {
+            continue;
+        }
+        let mut c = match roles[0] {
+            "parent" => w.p0.clone(),
+            "facility" => w.staff.clone(),
+            _ => w.city.clone(),
+        };
+        c.csrf = None;
+        let real = path.replace("{number}", "1").replace("{id}", "1").replace("{code}", "x");
+        let r = c.post(&real, &json!({}));
+        assert_eq!((r.status, r.body["error"].as_str()), (403, Some("csrf")), "POST {real}: {}", r.text);
+        checked += 1;
+    }
+    assert!(checked >= 18, "{checked} routes");
+}
