@@ -182,6 +182,7 @@ fn staff_check_several_children_in_and_out_with_extras_and_payment() {
     let mut w = People::start("staff");
     let a = book(&w.p0, "k0", "daredemo", "2026-01-21", "10:00", "12:00");
     let b = book(&w.p1, "k1", "daredemo", "2026-01-21", "10:00", "12:00");
+    let unconfirmed = book(&w.p0, "k0b", "daredemo", "2026-01-21", "10:00", "12:00");
     confirm(&w.staff, a);
     confirm(&w.staff, b);
     w.at("2026-01-21T10:05");
@@ -208,12 +209,15 @@ fn staff_check_several_children_in_and_out_with_extras_and_payment() {
     let r = w.staff.post(&format!("/api/facility/bookings/{a}/payment"), &json!({"amount_yen": 600}));
     assert_eq!((r.status, r.body["error"].as_str()), (409, Some("invalid_state")), "payment before use: {}", r.text);
 
-    // Two children of two households in one request.
-    let r = w
-        .staff
-        .post("/api/facility/attendance", &json!({"action": "check_in", "items": [{"number": a}, {"number": b}]}));
+    // Two children of two households in one request; a third, unconfirmed, is refused alone.
+    let items = json!([{"number": a}, {"number": unconfirmed}, {"number": b}]);
+    let r = w.staff.post("/api/facility/attendance", &json!({"action": "check_in", "items": items}));
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["results"].as_array().unwrap().len(), 2);
+    let results = r.body["results"].as_array().unwrap();
+    let oks: Vec<bool> = results.iter().map(|x| x["ok"].as_bool().unwrap()).collect();
+    assert_eq!(oks, vec![true, false, true]);
+    assert_eq!(results[1]["codes"], json!(["invalid_state"]));
+    assert_eq!(status(&w.p0, unconfirmed), "provisional");
     assert_eq!((status(&w.p0, a), status(&w.p1, b)), ("in_use".into(), "in_use".into()));
     assert_eq!(w.p0.get(&format!("/api/bookings/{a}")).body["check_in"], "10:05");
 
@@ -263,6 +267,7 @@ fn staff_check_several_children_in_and_out_with_extras_and_payment() {
     let e = find("check_out", format!("booking:{a}")).expect("check-out audited");
     assert_eq!(e["detail"]["extras"].as_array().unwrap().len(), 2);
     assert!(find("check_in", format!("booking:{b}")).is_some());
+    assert!(find("check_in", format!("booking:{unconfirmed}")).is_none(), "a refused write leaves no entry");
     assert_eq!(find("payment", format!("booking:{a}")).unwrap()["detail"]["amount_yen"], 1100);
     assert_eq!(w.minato.get("/api/municipality/audit").body["entries"], json!([]));
     refused(&w.staff.get("/api/municipality/audit"), 403, "forbidden");
