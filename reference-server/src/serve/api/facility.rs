@@ -119,8 +119,8 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Path(number): Path<
                 ctx.clock.now(),
             )?;
         }
-        // Last: nothing may fail once the engine has changed (the mail above rolls back with a refusal).
         audit::log(ctx, &a, "confirm", &format!("booking:{number}"), json!({}))?;
+        // Last: nothing may fail once the engine has changed (the mail above rolls back with a refusal).
         ctx.apply(&Op::Confirm(id))?;
         Ok(((), None))
     })
@@ -191,9 +191,10 @@ async fn put_setup(State(app): State<App>, headers: HeaderMap, body: Bytes) -> R
             "施設IDと市区町村は変更できません。",
         ));
     }
-    let before = serde_json::to_value(&current).expect("serializable");
     app.write(move |ctx| {
-        // Hours, quotas (capacity, overrides, age limits), closed days: the audit keeps before and after.
+        // Hours, quotas (capacity, overrides, age limits), closed days: the audit keeps before and after
+        // (before as the writer sees it: another change may have come first).
+        let before = ctx.world().facility(&spec.id).map(|f| serde_json::to_value(f).expect("serializable"))?;
         let after = serde_json::to_value(&spec).expect("serializable");
         audit::log(ctx, &a, "setup", &format!("facility:{}", spec.id), json!({"before": before, "after": after}))?;
         ctx.apply(&Op::Facility(spec))?;
