@@ -27,7 +27,7 @@ pub use error::{ALL_CODES, Code, Codes, Error};
 pub use model::*;
 pub use op::{Applied, Attendance, CancelRequest, CloseDay, InterviewResult, Op};
 pub use plan::MAX_PLACES;
-pub use query::{Calendar, Claim, MAX_QUERY_DAYS, NO_CELL, Usage};
+pub use query::{Calendar, Claim, ClaimLine, MAX_QUERY_DAYS, NO_CELL, Usage};
 pub use rules::{FeeClass, FeeReductions, PaymentRates, Rules, RulesSpec};
 pub use setup::Setup;
 pub use snapshot::Snapshot;

@@ -76,6 +76,28 @@ pub struct Claim {
     pub bookings: u32,
 }
 
+/// One billed booking of a facility's claim: what [`World::claim`] sums.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClaimLine {
+    /// The booking.
+    pub booking: String,
+    /// The child.
+    pub child: String,
+    /// The paying municipality (the child's), by code.
+    pub payer: String,
+    /// The day of use.
+    #[serde(with = "crate::clock::serde_date")]
+    pub date: Date,
+    /// The booking's status (`completed`, `no_show` or `cancelled_late`).
+    pub status: Status,
+    /// The child's age class on the day (none from age 3).
+    pub age_class: Option<u8>,
+    /// Billed minutes.
+    pub minutes: u32,
+    /// floor(minutes × the payer's rate for the age class / 60).
+    pub yen: u64,
+}
+
 fn check_days(n: u32, field: &str) -> Result<(), Error> {
     if n == 0 || n > MAX_QUERY_DAYS {
         return Err(Error::invalid(format!("{field}: must be 1 to {MAX_QUERY_DAYS}")));
@@ -243,10 +265,24 @@ impl World {
     /// # Errors
     /// `unknown_facility`.
     pub fn claim(&self, facility: &str, month: Month) -> Result<Claim, Error> {
+        let mut claim = Claim { total_yen: 0, by_municipality: BTreeMap::new(), bookings: 0 };
+        for line in self.claim_lines(facility, month)? {
+            claim.total_yen += line.yen;
+            claim.bookings += 1;
+            *claim.by_municipality.entry(line.payer).or_default() += line.yen;
+        }
+        Ok(claim)
+    }
+
+    /// The bookings a facility's claim for a month is made of, by day: [`World::claim`] is their sum.
+    ///
+    /// # Errors
+    /// `unknown_facility`.
+    pub fn claim_lines(&self, facility: &str, month: Month) -> Result<Vec<ClaimLine>, Error> {
         let fi = self.facility_ix(facility)?;
         let f = &self.facilities[fi as usize];
         let first = jd(month.first_day());
-        let mut claim = Claim { total_yen: 0, by_municipality: BTreeMap::new(), bookings: 0 };
+        let mut out = Vec::new();
         for day in first..first + 31 {
             if Month::key_of_jd(day) != month.key() {
                 break;
@@ -261,13 +297,21 @@ impl World {
                 }
                 let child = &self.children[bk.child as usize];
                 let rates = &self.municipalities[child.muni as usize];
-                let rate = child.class_on(day).map_or(0, |c| rates.rules.payment_per_hour_yen[c as usize]);
-                let yen = u64::from(Self::billed_minutes(bk)) * u64::from(rate) / 60;
-                claim.total_yen += yen;
-                claim.bookings += 1;
-                *claim.by_municipality.entry(rates.spec.code.clone()).or_default() += yen;
+                let class = child.class_on(day);
+                let rate = class.map_or(0, |c| rates.rules.payment_per_hour_yen[c as usize]);
+                let minutes = Self::billed_minutes(bk);
+                out.push(ClaimLine {
+                    booking: bk.id.to_string(),
+                    child: child.spec.id.clone(),
+                    payer: rates.spec.code.clone(),
+                    date: date_of(day),
+                    status: bk.status,
+                    age_class: class,
+                    minutes,
+                    yen: u64::from(minutes) * u64::from(rate) / 60,
+                });
             }
         }
-        Ok(claim)
+        Ok(out)
     }
 }

@@ -47,6 +47,30 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/municipality/registrations/{id}/certify", &["municipality"]),
     ("POST", "/api/municipality/registrations/{id}/reject", &["municipality"]),
     ("GET", "/api/outbox", &["municipality"]),
+    // The day of use and the municipality's work.
+    ("GET", "/api/facility/checkin-code", &["facility"]),
+    ("GET", "/api/facility/checkin-codes", &["facility"]),
+    ("POST", "/api/facility/checkin-codes", &["facility"]),
+    ("POST", "/api/facility/checkin-codes/{id}/revoke", &["facility"]),
+    ("GET", "/api/checkin/{code}", &["parent"]),
+    ("POST", "/api/checkin/{code}", &["parent"]),
+    ("GET", "/api/facility/day", &["facility"]),
+    ("POST", "/api/facility/attendance", &["facility"]),
+    ("POST", "/api/facility/bookings/{number}/no-show", &["facility"]),
+    ("POST", "/api/facility/closures", &["facility"]),
+    ("GET", "/api/bookings/{number}/day", &["parent"]),
+    ("GET", "/api/facility/bookings/{number}/day", &["facility"]),
+    ("POST", "/api/facility/bookings/{number}/records", &["facility"]),
+    ("POST", "/api/facility/bookings/{number}/extras", &["facility"]),
+    ("POST", "/api/facility/bookings/{number}/payment", &["facility"]),
+    ("GET", "/api/facility/claim", &["facility"]),
+    ("GET", "/api/municipality/facilities", &["municipality"]),
+    ("GET", "/api/municipality/usage", &["municipality"]),
+    ("GET", "/api/municipality/usage.csv", &["municipality"]),
+    ("GET", "/api/municipality/claims", &["municipality"]),
+    ("GET", "/api/municipality/claims.csv", &["municipality"]),
+    ("POST", "/api/municipality/claims/close", &["municipality"]),
+    ("GET", "/api/municipality/audit", &["municipality"]),
 ];
 
 fn routes_of(doc: &Value) -> BTreeSet<(String, String, Vec<String>)> {
@@ -119,7 +143,8 @@ fn every_route_checks_role_and_ownership() {
             let c = login(&server, who);
             let real = path
                 .replace("{id}", if path.contains("registrations") { "1" } else { "daredemo" })
-                .replace("{number}", "1");
+                .replace("{number}", "1")
+                .replace("{code}", "not-a-code");
             let r = if method == "GET" { c.get(&real) } else { c.post(&real, &json!({})) };
             let allowed = roles.is_empty() || roles.iter().any(|x| x == who);
             let context = format!("{method} {real} as {who}: {} {}", r.status, r.text);

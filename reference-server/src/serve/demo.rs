@@ -148,7 +148,8 @@ pub(crate) async fn load(app: &App) -> Result<(), ApiError> {
                 "daredemo",
                 json!({"address": "東京都千代田区九段南1-2-1", "phone": "03-0000-0001",
                 "access": "九段下駅 徒歩5分", "ages": "生後6か月〜満3歳未満",
-                "bring": "着替え2組、おむつ、おしりふき、食事用エプロン、連絡帳"}),
+                "bring": "着替え2組、おむつ、おしりふき、食事用エプロン、連絡帳",
+                "extras": [{"item": "昼食", "price_yen": 300}, {"item": "おやつ", "price_yen": 100}]}),
             ),
             (
                 "toranomon",

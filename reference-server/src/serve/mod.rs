@@ -2,8 +2,11 @@
 
 mod api;
 mod app;
+mod audit;
 mod auth;
 mod clock;
+mod codes;
+mod daystore;
 mod demo;
 mod mail;
 mod store;

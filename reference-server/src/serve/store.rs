@@ -78,6 +78,9 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         sent_at TEXT
      );",
+    // 2: the day of use and the municipality's work (check-in codes, records, extras, payments,
+    // month closes, audit).
+    super::daystore::SCHEMA,
 ];
 
 /// A storage failure: the portal answers 500 and logs it.
@@ -157,7 +160,7 @@ pub(crate) struct SessionRow {
 
 /// Everything the portal stores. Writes run inside the writer's transaction (one per batch, a
 /// savepoint per request); reads run on a reader.
-pub(crate) trait Store {
+pub(crate) trait Store: super::daystore::DayStore {
     /// Appends an engine write to the change log.
     fn log_event(&self, now: &str, op: &str) -> Result<()>;
     /// Events after `seq`: (seq, now, op).

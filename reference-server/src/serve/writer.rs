@@ -34,6 +34,11 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Reads the world (the writer is its only writer: what a job reads stays true until it applies).
+    pub(crate) fn world(&self) -> std::sync::RwLockReadGuard<'_, World> {
+        self.world.read().expect("world lock")
+    }
+
     /// Applies an engine write at the server's now and logs it. Call it last in a job: once it has
     /// succeeded, the job must not fail.
     pub(crate) fn apply(&mut self, op: &Op) -> Result<Applied, tsuen::Error> {

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+pub mod people;
+
 pub struct Server {
     pub addr: String,
     pub data: PathBuf,

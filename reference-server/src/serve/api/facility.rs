@@ -13,6 +13,7 @@ use tsuen::{Op, Status};
 use super::bookings::{booking_json, by_number};
 use super::{Route, parse};
 use crate::serve::app::{ApiError, App};
+use crate::serve::audit;
 use crate::serve::auth::{Account, Role};
 use crate::serve::mail::queue;
 
@@ -118,6 +119,7 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Path(number): Path<
                 ctx.clock.now(),
             )?;
         }
+        audit::log(ctx, &a, "confirm", &format!("booking:{number}"), json!({}))?;
         // Last: nothing may fail once the engine has changed (the mail above rolls back with a refusal).
         ctx.apply(&Op::Confirm(id))?;
         Ok(((), None))
@@ -139,6 +141,7 @@ async fn cancel(State(app): State<App>, headers: HeaderMap, Path(number): Path<i
                 ctx.clock.now(),
             )?;
         }
+        audit::log(ctx, &a, "cancel", &format!("booking:{number}"), json!({}))?;
         ctx.apply(&Op::Cancel(tsuen::CancelRequest { booking: id, by: tsuen::CancelBy::Facility }))?;
         Ok(((), None))
     })
@@ -162,6 +165,7 @@ async fn interview_result(
     let o: InterviewOutcome = parse(&body)?;
     let (id, _) = at_facility(&app, &a, number)?;
     app.write(move |ctx| {
+        audit::log(ctx, &a, "interview_result", &format!("booking:{number}"), json!({"approved": o.approved}))?;
         ctx.apply(&Op::InterviewResult(tsuen::InterviewResult { booking: id, approved: o.approved }))?;
         Ok(((), None))
     })
@@ -188,6 +192,11 @@ async fn put_setup(State(app): State<App>, headers: HeaderMap, body: Bytes) -> R
         ));
     }
     app.write(move |ctx| {
+        // Hours, quotas (capacity, overrides, age limits), closed days: the audit keeps before and after
+        // (before as the writer sees it: another change may have come first).
+        let before = ctx.world().facility(&spec.id).map(|f| serde_json::to_value(f).expect("serializable"))?;
+        let after = serde_json::to_value(&spec).expect("serializable");
+        audit::log(ctx, &a, "setup", &format!("facility:{}", spec.id), json!({"before": before, "after": after}))?;
         ctx.apply(&Op::Facility(spec))?;
         Ok(((), None))
     })

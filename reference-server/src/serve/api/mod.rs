@@ -2,10 +2,14 @@
 
 mod account;
 mod bookings;
+mod checkin;
+mod claims;
+mod dayofuse;
 mod facility;
 mod municipality;
 mod openapi;
 mod public;
+mod records;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -39,6 +43,10 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(bookings::routes());
     all.extend(facility::routes());
     all.extend(municipality::routes());
+    all.extend(checkin::routes());
+    all.extend(dayofuse::routes());
+    all.extend(records::routes());
+    all.extend(claims::routes());
     all
 }
 

@@ -14,6 +14,7 @@ use tsuen::{ChildSpec, FeeClass, Op};
 use super::public::{ChildDetails, ParentDetails};
 use super::{Route, parse};
 use crate::serve::app::{ApiError, App};
+use crate::serve::audit;
 use crate::serve::auth::{Account, Role, new_token, token_hash};
 use crate::serve::clock::stamp;
 use crate::serve::mail::queue;
@@ -111,6 +112,7 @@ async fn certify(
     }
     let m = municipality_of(&a)?;
     let staff = a.id;
+    let who = a.clone();
     let base = app.settings.base_url.clone();
     let app2 = app.clone();
     let account = app
@@ -154,6 +156,8 @@ async fn certify(
                 municipality: Some(m.clone()),
             };
             ctx.db.set_registration_status(id, "certified", staff)?;
+            let detail = json!({"email": email, "from": c.from, "to": c.to, "fee_class": c.fee_class});
+            audit::log(ctx, &who, "certify", &format!("registration:{id}"), detail)?;
             let token = new_token();
             ctx.db.insert_token(&NewToken {
                 hash: &token_hash(&token),
@@ -204,6 +208,7 @@ async fn reject(State(app): State<App>, headers: HeaderMap, Path(id): Path<i64>)
         let row = ctx.db.registration(id, &m)?.filter(|r| r.status == "pending");
         let email = row.ok_or_else(|| ApiError::not_found("pending registration"))?.email;
         ctx.db.set_registration_status(id, "rejected", staff)?;
+        audit::log(ctx, &a, "reject", &format!("registration:{id}"), json!({"email": email}))?;
         queue(
             ctx.db,
             &email,
