@@ -80,7 +80,10 @@ impl<T> DayMap<T> {
         }
         if day < self.base {
             let extra = (self.base - day) as usize;
-            self.slots.splice(0..0, std::iter::repeat_with(|| None).take(extra));
+            let mut slots = Vec::with_capacity(extra + self.slots.len());
+            slots.resize_with(extra, || None);
+            slots.append(&mut self.slots);
+            self.slots = slots;
             self.base = day;
             return 0;
         }

@@ -1,19 +1,20 @@
 //! The id table: booking and series ids to their indexes.
 //!
-//! The ids themselves live once, in the bookings and the series; the table keeps each id's hash and
-//! its index (16 bytes), and compares a candidate by looking at the stored id. Growing the table
-//! never reads an id again (the hash is kept), and storing one costs no allocation.
+//! The ids themselves live once, in the bookings and the series. The table maps each id's 64-bit
+//! hash to its index and confirms a hit by looking at the stored id; the rare id whose hash is
+//! already taken by another id goes to a small overflow map keyed by the id itself. Growing the
+//! table never reads an id again, and storing one costs no allocation.
 
 use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::world::{Booking, IdRef, Series};
 
 #[derive(Default)]
 pub(crate) struct IdTable {
-    table: HashTable<(u64, IdRef)>,
+    by_hash: FxHashMap<u64, IdRef>,
+    overflow: FxHashMap<Box<str>, IdRef>,
 }
 
 fn hash(id: &str) -> u64 {
@@ -32,29 +33,56 @@ impl IdTable {
     /// What `id` names.
     #[inline]
     pub(crate) fn get(&self, id: &str, bookings: &[Booking], series: &[Series]) -> Option<IdRef> {
-        self.table.find(hash(id), |(_, r)| name(*r, bookings, series) == id).map(|(_, r)| *r)
+        match self.by_hash.get(&hash(id)) {
+            Some(&r) if name(r, bookings, series) == id => Some(r),
+            Some(_) => self.overflow.get(id).copied(),
+            None => None,
+        }
     }
 
-    /// Records that `id` (already stored in `bookings` or `series` at `r`) names `r`. The caller has
-    /// checked that `id` is not taken.
+    /// Records that `id` (already stored in the bookings or the series at `r`) names `r`. The
+    /// caller has checked that `id` is not taken.
     pub(crate) fn insert(&mut self, id: &str, r: IdRef) {
-        let h = hash(id);
-        self.table.insert_unique(h, (h, r), |(h, _)| *h);
-    }
-
-    /// Records that `id` names `r` unless it already names something: then that, and nothing changes.
-    pub(crate) fn try_insert(&mut self, id: &str, r: IdRef, bookings: &[Booking], series: &[Series]) -> Option<IdRef> {
-        let h = hash(id);
-        match self.table.entry(h, |(_, x)| name(*x, bookings, series) == id, |(h, _)| *h) {
-            hashbrown::hash_table::Entry::Occupied(e) => Some(e.get().1),
-            hashbrown::hash_table::Entry::Vacant(e) => {
-                e.insert((h, r));
-                None
+        match self.by_hash.entry(hash(id)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(r);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.overflow.insert(id.into(), r);
             }
         }
     }
 
+    /// Records that `id` names `r` unless it already names something: then that, and nothing changes.
+    pub(crate) fn try_insert(&mut self, id: &str, r: IdRef, bookings: &[Booking], series: &[Series]) -> Option<IdRef> {
+        if let Some(x) = self.get(id, bookings, series) {
+            return Some(x);
+        }
+        self.insert(id, r);
+        None
+    }
+
     pub(crate) fn reserve(&mut self, n: usize) {
-        self.table.reserve(n, |(h, _)| *h);
+        self.by_hash.reserve(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two ids with one hash: the second goes to the overflow map and both are found.
+    #[test]
+    fn a_taken_hash_overflows() {
+        let series = vec![Series { id: "s".into(), occurrences: Vec::new() }];
+        let mut t = IdTable::default();
+        t.insert("s", IdRef::Series(0));
+        // Pretend "x" hashes like "s": put it under "s"'s hash by hand, as `insert` would on a clash.
+        t.overflow.insert("x".into(), IdRef::Series(7));
+        t.by_hash.entry(hash("x")).or_insert(IdRef::Series(0));
+        assert_eq!(t.get("s", &[], &series), Some(IdRef::Series(0)));
+        assert_eq!(t.get("x", &[], &series), Some(IdRef::Series(7)));
+        assert_eq!(t.get("y", &[], &series), None);
+        assert_eq!(t.try_insert("s", IdRef::Series(3), &[], &series), Some(IdRef::Series(0)));
     }
 }
