@@ -265,26 +265,7 @@ mod cpu_time {
     use criterion::Throughput;
     use criterion::measurement::{Measurement, ValueFormatter};
 
-    #[repr(C)]
-    struct Timespec {
-        tv_sec: i64,
-        tv_nsec: i64,
-    }
-
-    unsafe extern "C" {
-        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
-    }
-
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-
-    /// The thread's CPU time in nanoseconds.
-    pub fn thread_cpu_ns() -> u64 {
-        let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
-        // SAFETY: clock_gettime writes one timespec (two 64-bit fields on 64-bit Linux) into `ts`.
-        let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-        assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-        ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-    }
+    pub use tsuen_benches::thread_cpu_ns;
 
     /// Thread CPU time, in nanoseconds.
     pub struct CpuTime;

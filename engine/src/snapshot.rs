@@ -249,9 +249,10 @@ impl World {
                     Some((s, k))
                 }
             };
-            let bk = Booking::from_record(&b, child, facility, band, occurrence);
-            let holds = bk.holds_quota();
-            let idx = w.store_booking(bk);
+            // The child's and the day's lists and the held places are made for all bookings at
+            // once, after this loop (`link_all`).
+            let idx = w.bookings.len() as u32;
+            w.bookings.push(Booking::from_record(&b, child, facility, band, occurrence));
             match occurrence {
                 Some((s, _)) => w.series[s as usize].occurrences.push(idx),
                 None => {
@@ -260,10 +261,8 @@ impl World {
                     }
                 }
             }
-            if holds {
-                w.count_hold(idx, true);
-            }
         }
+        w.link_all();
         w.search.rebuild_loads(&w.facilities);
         Ok(w)
     }

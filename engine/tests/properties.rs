@@ -1406,9 +1406,11 @@ fn save_restore_save(s: &Setup, ops: &[Op]) -> Result<(), TestCaseError> {
     let children = child_ids(s);
     let roundtrip = |w: &World, why: &str| -> Result<(), TestCaseError> {
         let json = w.to_json();
+        prop_assert_eq!(w.check_indexes(), Ok(()), "{}: the world built step by step", why);
         let back = World::from_json(&json);
         prop_assert!(back.is_ok(), "{}: restore refused: {:?}", why, back.err());
         let back = back.unwrap();
+        prop_assert_eq!(back.check_indexes(), Ok(()), "{}: the restored world", why);
         prop_assert_eq!(&back.to_json(), &json, "{}: save of the restored world differs", why);
         prop_assert_eq!(back.canonical_json(), w.canonical_json(), "{}: canonical form differs", why);
         prop_assert_eq!(back.now(), w.now());

@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use tsuen::World;
-use tsuen_benches::{Config, book_all, peak_rss_bytes, plan};
+use tsuen_benches::{Config, book_all, cpu_secs_since, peak_rss_bytes, plan, thread_cpu_ns};
 
 const USAGE: &str = "usage: bulk [--records N] [--facilities N] [--sorted] [--save PATH] | bulk --restore PATH";
 
@@ -49,19 +49,23 @@ fn main() {
     if let Some(path) = restore {
         let text = std::fs::read_to_string(&path).expect("reading the saved world");
         // The two halves of a restore, timed apart (then the whole, as a caller does it).
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), thread_cpu_ns());
         let snap: tsuen::Snapshot = serde_json::from_str(&text).expect("a saved world parses");
-        let parse = t.elapsed().as_secs_f64();
-        let t = Instant::now();
+        let (parse, parse_cpu) = (t.elapsed().as_secs_f64(), cpu_secs_since(cpu));
+        let (t, cpu) = (Instant::now(), thread_cpu_ns());
         let w = World::restore(&snap).expect("a saved world restores");
-        let build = t.elapsed().as_secs_f64();
-        println!("restore halves: parse {parse:.3} s, build {build:.3} s ({} records)", w.booking_count());
-        drop((w, snap));
-        let t = Instant::now();
-        let w = World::from_json(&text).expect("a saved world restores");
-        let secs = t.elapsed().as_secs_f64();
+        let (build, build_cpu) = (t.elapsed().as_secs_f64(), cpu_secs_since(cpu));
         println!(
-            "restore: {} booking records from {} MB of JSON in {secs:.3} s",
+            "restore halves (through Snapshot): parse {parse:.3} s (CPU {parse_cpu:.3} s), build {build:.3} s \
+             (CPU {build_cpu:.3} s) ({} records)",
+            w.booking_count()
+        );
+        drop((w, snap));
+        let (t, cpu) = (Instant::now(), thread_cpu_ns());
+        let w = World::from_json(&text).expect("a saved world restores");
+        let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_secs_since(cpu));
+        println!(
+            "restore: {} booking records from {} MB of JSON in {secs:.3} s (thread CPU {cpu:.3} s)",
             w.booking_count(),
             text.len() / 1_000_000
         );
@@ -94,12 +98,12 @@ fn main() {
     let t = Instant::now();
     let mut world = p.setup.world();
     println!("setup: {:.3} s; peak RSS so far {}", t.elapsed().as_secs_f64(), mib(peak_rss_bytes()));
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), thread_cpu_ns());
     let (accepted, refused, held) = book_all(&mut world, &p.requests);
-    let secs = t.elapsed().as_secs_f64();
+    let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_secs_since(cpu));
     println!(
         "book: {accepted} of {} requests accepted (refused: {refused:?}), {} booking records, in {secs:.3} s \
-         ({:.0} ns per record); held {:.1} % regular / {:.1} % flexible",
+         (thread CPU {cpu:.3} s; {:.0} ns per record); held {:.1} % regular / {:.1} % flexible",
         p.requests.len(),
         world.booking_count(),
         secs * 1e9 / world.booking_count() as f64,
@@ -121,10 +125,10 @@ fn main() {
     }
     let count = world.booking_count();
     drop(world);
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), thread_cpu_ns());
     let w = World::from_json(&json).expect("a saved world restores");
-    let secs = t.elapsed().as_secs_f64();
+    let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_secs_since(cpu));
     assert_eq!(w.booking_count(), count);
-    println!("restore: {count} booking records in {secs:.3} s");
+    println!("restore: {count} booking records in {secs:.3} s (thread CPU {cpu:.3} s)");
     println!("peak RSS overall: {}", mib(peak_rss_bytes()));
 }
