@@ -18,6 +18,7 @@ pub mod scenario;
 mod search;
 mod setup;
 mod snapshot;
+mod stream;
 mod view;
 mod world;
 

@@ -27,20 +27,8 @@ pub struct Snapshot {
     pub bookings: Vec<BookingRecord>,
 }
 
-/// A saved world as read from JSON: the bookings borrow their strings from the text (a million
-/// bookings are three million strings that need not be copied).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SnapshotIn<'a> {
-    now: Now,
-    municipalities: Vec<MunicipalitySpec>,
-    facilities: Vec<FacilitySpec>,
-    children: Vec<ChildSpec>,
-    #[serde(borrow)]
-    bookings: Vec<RecordIn<'a>>,
-}
-
-/// A booking record (the fields of [`BookingRecord`]), its strings borrowed where they can be.
+/// A booking record (the fields of [`BookingRecord`]), its strings borrowed from the text where they
+/// can be (a million bookings are three million strings that need not be copied).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RecordIn<'a> {
@@ -146,20 +134,16 @@ impl World {
     /// # Errors
     /// `invalid_request` saying where and why (not JSON, a field, a reference, a shape).
     pub fn from_json(text: &str) -> Result<World, Error> {
-        // The fast path parses straight from the text; only a bad file is parsed again to say where.
-        let snap: SnapshotIn<'_> = match serde_json::from_str(text) {
-            Ok(s) => s,
+        // The fast path parses straight from the text (building the world while it parses: see
+        // `stream`); only a bad file is parsed again to say where.
+        match crate::stream::restore(text) {
+            Ok(restored) => restored,
             Err(e) => {
                 let value: serde_json::Value =
                     serde_json::from_str(text).map_err(|_| Error::invalid(format!("not valid JSON: {e}")))?;
-                return Err(Error::invalid(
-                    crate::setup::parse_at::<Snapshot>(&value, "").err().unwrap_or(e.to_string()),
-                ));
+                Err(Error::invalid(crate::setup::parse_at::<Snapshot>(&value, "").err().unwrap_or(e.to_string())))
             }
-        };
-        let SnapshotIn { now, municipalities, facilities, children, bookings } = snap;
-        let count = bookings.len();
-        World::restore_parts(now, municipalities, facilities, children, bookings.into_iter(), count)
+        }
     }
 
     /// Restores a world: references and shapes are checked, booking rules are not.
@@ -177,7 +161,7 @@ impl World {
         )
     }
 
-    fn restore_parts<'a>(
+    pub(crate) fn restore_parts<'a>(
         now: Now,
         municipalities: Vec<MunicipalitySpec>,
         facilities: Vec<FacilitySpec>,
@@ -185,86 +169,113 @@ impl World {
         bookings: impl Iterator<Item = RecordIn<'a>>,
         count: usize,
     ) -> Result<World, Error> {
-        let mut w = crate::setup::world_from_parts(now, municipalities, facilities, children)?;
+        let w = crate::setup::world_from_parts(now, municipalities, facilities, children)?;
+        let mut r = Restorer::new(w, count);
+        for b in bookings {
+            r.push(b)?;
+        }
+        Ok(r.finish())
+    }
+}
+
+/// Restores bookings one by one into a world made from the setup: checks each record's shape and
+/// references and stores it; `finish` links the lists and counts and builds the search index.
+pub(crate) struct Restorer {
+    w: World,
+    /// How many records were pushed (the next one's index).
+    i: usize,
+    // Neighbouring bookings often share a child and a facility (a series' occurrences always do):
+    // the last ones found are tried first.
+    last_child: (String, u32),
+    last_facility: (String, u32),
+}
+
+impl Restorer {
+    pub(crate) fn new(mut w: World, count: usize) -> Restorer {
         w.bookings.reserve(count);
         w.ids.reserve(count);
-        // Neighbouring bookings often share a child and a facility (a series' occurrences always do):
-        // the last ones found are tried first.
-        let (mut last_child, mut last_facility) = ((String::new(), u32::MAX), (String::new(), u32::MAX));
-        let taken = |i: usize, id: &str, r: IdRef| match r {
-            IdRef::Series(_) => at(i, format!("id: {id:?} is also the id of a series")),
-            IdRef::Booking(_) => at(i, format!("id: {id:?} is listed twice")),
+        Restorer { w, i: 0, last_child: (String::new(), u32::MAX), last_facility: (String::new(), u32::MAX) }
+    }
+
+    pub(crate) fn push(&mut self, b: RecordIn<'_>) -> Result<(), Error> {
+        let i = self.i;
+        self.i += 1;
+        let band = Band::new(b.from, b.to).map_err(|e| at(i, format!("from/to: {e}")))?;
+        check_shape(&b).map_err(|e| at(i, e))?;
+        if self.last_child.1 == u32::MAX || *b.child != *self.last_child.0 {
+            let c = self.w.child_ix(&b.child).map_err(|_| at(i, format!("child: unknown child {:?}", b.child)))?;
+            self.last_child.0.clear();
+            self.last_child.0.push_str(&b.child);
+            self.last_child.1 = c;
+        }
+        if self.last_facility.1 == u32::MAX || *b.facility != *self.last_facility.0 {
+            let f = self
+                .w
+                .facility_ix(&b.facility)
+                .map_err(|_| at(i, format!("facility: unknown facility {:?}", b.facility)))?;
+            self.last_facility.0.clear();
+            self.last_facility.0.push_str(&b.facility);
+            self.last_facility.1 = f;
+        }
+        let (child, facility) = (self.last_child.1, self.last_facility.1);
+        let occurrence = match b.id.split_once('#') {
+            None => {
+                crate::booking::valid_id(&b.id).map_err(|e| at(i, e.detail().unwrap_or("id").to_owned()))?;
+                if b.kind == Kind::Regular {
+                    return Err(at(i, "id: a regular booking is an occurrence `series#k`"));
+                }
+                None
+            }
+            Some((sid, k)) => {
+                let k = crate::world::occurrence_number(k).unwrap_or(0);
+                if sid.is_empty() || k == 0 || b.kind != Kind::Regular {
+                    return Err(at(
+                        i,
+                        format!("id: {:?} is not an occurrence id `series#k` of a regular booking", b.id),
+                    ));
+                }
+                // A series is made at its first occurrence; each next one must follow.
+                let s = match self.w.lookup(sid) {
+                    Some(IdRef::Series(s)) => s,
+                    Some(IdRef::Booking(_)) => {
+                        return Err(at(i, format!("id: series {sid:?} is also a booking's id")));
+                    }
+                    None => {
+                        let s = self.w.series.len() as u32;
+                        self.w.series.push(Series { id: sid.into(), occurrences: Vec::new() });
+                        self.w.ids.insert(sid, IdRef::Series(s));
+                        s
+                    }
+                };
+                let have = self.w.series[s as usize].occurrences.len() as u32;
+                if k != have + 1 {
+                    return Err(at(i, format!("id: {:?} does not follow occurrence {have} of its series", b.id)));
+                }
+                Some((s, k))
+            }
         };
-        for (i, b) in bookings.enumerate() {
-            let band = Band::new(b.from, b.to).map_err(|e| at(i, format!("from/to: {e}")))?;
-            check_shape(&b).map_err(|e| at(i, e))?;
-            if last_child.1 == u32::MAX || *b.child != *last_child.0 {
-                let c = w.child_ix(&b.child).map_err(|_| at(i, format!("child: unknown child {:?}", b.child)))?;
-                last_child.0.clear();
-                last_child.0.push_str(&b.child);
-                last_child.1 = c;
-            }
-            if last_facility.1 == u32::MAX || *b.facility != *last_facility.0 {
-                let f = w
-                    .facility_ix(&b.facility)
-                    .map_err(|_| at(i, format!("facility: unknown facility {:?}", b.facility)))?;
-                last_facility.0.clear();
-                last_facility.0.push_str(&b.facility);
-                last_facility.1 = f;
-            }
-            let (child, facility) = (last_child.1, last_facility.1);
-            let occurrence = match b.id.split_once('#') {
-                None => {
-                    crate::booking::valid_id(&b.id).map_err(|e| at(i, e.detail().unwrap_or("id").to_owned()))?;
-                    if b.kind == Kind::Regular {
-                        return Err(at(i, "id: a regular booking is an occurrence `series#k`"));
-                    }
-                    None
-                }
-                Some((sid, k)) => {
-                    let k = crate::world::occurrence_number(k).unwrap_or(0);
-                    if sid.is_empty() || k == 0 || b.kind != Kind::Regular {
-                        return Err(at(
-                            i,
-                            format!("id: {:?} is not an occurrence id `series#k` of a regular booking", b.id),
-                        ));
-                    }
-                    // A series is made at its first occurrence; each next one must follow.
-                    let s = match w.lookup(sid) {
-                        Some(IdRef::Series(s)) => s,
-                        Some(IdRef::Booking(_)) => {
-                            return Err(at(i, format!("id: series {sid:?} is also a booking's id")));
-                        }
-                        None => {
-                            let s = w.series.len() as u32;
-                            w.series.push(Series { id: sid.into(), occurrences: Vec::new() });
-                            w.ids.insert(sid, IdRef::Series(s));
-                            s
-                        }
-                    };
-                    let have = w.series[s as usize].occurrences.len() as u32;
-                    if k != have + 1 {
-                        return Err(at(i, format!("id: {:?} does not follow occurrence {have} of its series", b.id)));
-                    }
-                    Some((s, k))
-                }
-            };
-            // The child's and the day's lists and the held places are made for all bookings at
-            // once, after this loop (`link_all`).
-            let idx = w.bookings.len() as u32;
-            w.bookings.push(Booking::from_record(&b, child, facility, band, occurrence));
-            match occurrence {
-                Some((s, _)) => w.series[s as usize].occurrences.push(idx),
-                None => {
-                    if let Some(r) = w.ids.try_insert(&b.id, IdRef::Booking(idx), &w.bookings, &w.series) {
-                        return Err(taken(i, &b.id, r));
-                    }
+        // The child's and the day's lists and the held places are made for all bookings at
+        // once, in `finish` (`link_all`).
+        let idx = self.w.bookings.len() as u32;
+        self.w.bookings.push(Booking::from_record(&b, child, facility, band, occurrence));
+        match occurrence {
+            Some((s, _)) => self.w.series[s as usize].occurrences.push(idx),
+            None => {
+                if let Some(r) = self.w.ids.try_insert(&b.id, IdRef::Booking(idx), &self.w.bookings, &self.w.series) {
+                    return Err(match r {
+                        IdRef::Series(_) => at(i, format!("id: {:?} is also the id of a series", b.id)),
+                        IdRef::Booking(_) => at(i, format!("id: {:?} is listed twice", b.id)),
+                    });
                 }
             }
         }
-        w.link_all();
-        w.search.rebuild_loads(&w.facilities);
-        Ok(w)
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> World {
+        self.w.link_all();
+        self.w.search.rebuild_loads(&self.w.facilities);
+        self.w
     }
 }
 
