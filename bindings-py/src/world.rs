@@ -12,6 +12,13 @@ use tsuen::{Op, ViewQuery, World};
 use crate::convert::{self, RecordTuple, RequestArgs};
 use crate::errors::OrRaise;
 
+/// The ints -1 (`NO_CELL`) to 255, made once: a calendar's cells are nearly all among them, and
+/// handing out a made object is cheaper than converting each cell.
+fn small_ints(py: Python<'_>) -> &'static [Py<PyAny>] {
+    static INTS: pyo3::sync::PyOnceLock<Vec<Py<PyAny>>> = pyo3::sync::PyOnceLock::new();
+    INTS.get_or_init(py, || (-1i16..=255).map(|i| i.into_pyobject(py).expect("an int").into_any().unbind()).collect())
+}
+
 /// A whole world: setup, bookings with their state, and now (see `tsuen.World`).
 #[pyclass(module = "tsuen._tsuen", name = "World")]
 pub(crate) struct PyWorld {
@@ -279,7 +286,20 @@ impl PyWorld {
         let days = convert::count("days", days).or_raise()?;
         let mut cells = Vec::new();
         self.inner.calendar_into(facility, from, days, child, &mut cells).or_raise()?;
-        let rows = cells.chunks(SLOTS).map(|row| PyList::new(py, row)).collect::<PyResult<Vec<_>>>()?;
+        let ints = small_ints(py);
+        let int = |c: i16| -> Bound<'py, PyAny> {
+            match ints.get((i32::from(c) + 1) as usize) {
+                Some(i) => i.bind(py).clone(),
+                None => match c.into_pyobject(py) {
+                    Ok(i) => i.into_any(),
+                    Err(never) => match never {},
+                },
+            }
+        };
+        let rows = cells
+            .chunks(SLOTS)
+            .map(|row| PyList::new(py, row.iter().map(|&c| int(c))))
+            .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, rows)
     }
 
