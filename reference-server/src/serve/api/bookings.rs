@@ -151,7 +151,7 @@ async fn facilities(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Res
     let parent = app.user(&headers).ok().filter(|a| a.role == Role::Parent);
     let rows: Vec<(String, String, String, Vec<String>, Value)> = {
         let world = app.world();
-        let today = world.now().date();
+        let today = app.clock.engine_now().date();
         let kids = parent.as_ref().map(|a| household_children(&world, a)).unwrap_or_default();
         world
             .facilities()
@@ -443,7 +443,7 @@ pub(crate) fn booking_json(app: &App, world: &World, r: &BookingRecord) -> Value
     let minutes = u32::from(r.to.minutes() - r.from.minutes());
     let facility = world.facility(&r.facility).map(|f| f.name.clone()).unwrap_or_default();
     let child = world.child(&r.child).map(|c| c.name.clone()).unwrap_or_default();
-    let today = world.now().date();
+    let today = app.clock.engine_now().date();
     json!({
         "number": number, "id": r.id, "kind": r.kind, "status": r.status,
         "is_today": r.date == today,
