@@ -489,7 +489,6 @@ fn flexible_body(v: &Visit, id: &str, name: &str, spec: &Value, kids: &[(String,
             }
             div.actions { button.primary type="submit" { "予約する →" } }
         }
-        link rel="stylesheet" href="/static/calendar.css";
         script type="module" src="/static/flexible.js" {}
     }
 }

@@ -131,7 +131,7 @@ impl Form {
 pub(crate) fn field_id(name: &str) -> String {
     let mut id = String::from("f-");
     for c in name.chars() {
-        id.push(if c.is_ascii_alphanumeric() { c } else { '-' });
+        id.push(if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' });
     }
     id.trim_end_matches('-').replace("--", "-")
 }
@@ -152,6 +152,7 @@ pub(crate) fn layout(v: &Visit, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " | つうえんポータル" }
                 link rel="icon" href="data:,";
+                link rel="stylesheet" href="/static/calendar.css";
                 link rel="stylesheet" href="/static/portal.css";
             }
             body {
