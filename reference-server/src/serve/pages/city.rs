@@ -132,7 +132,7 @@ async fn act(v: Visit, Path((id, action)): Path<(i64, String)>, Posted(pairs): F
             v.call(Method::POST, &format!("/api/municipality/registrations/{id}/certify"), Some(body)).await
         }
         "reject" => v.call(Method::POST, &format!("/api/municipality/registrations/{id}/reject"), None).await,
-        _ => return Err(super::view::error_page(&v, StatusCode::NOT_FOUND, "見つかりません。")),
+        _ => return Err(super::view::error_page(&v, StatusCode::NOT_FOUND, "見つかりません。").into()),
     };
     if a.ok() {
         return Ok(see_other(&format!("/city?done={action}")));

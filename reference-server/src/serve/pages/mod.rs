@@ -92,16 +92,31 @@ impl Answer {
     }
 }
 
-/// A page's outcome: a page, a redirect, or an error page.
-pub(crate) type PageResult = Result<Response, Response>;
+/// A page's outcome: a page, or (early) a redirect or an error page.
+pub(crate) type PageResult = Result<Response, Stop>;
+
+/// A response that ends a page early (boxed: it travels through every `Result` of the pages).
+pub(crate) struct Stop(Box<Response>);
+
+impl From<Response> for Stop {
+    fn from(r: Response) -> Stop {
+        Stop(Box::new(r))
+    }
+}
+
+impl IntoResponse for Stop {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
 
 impl Visit {
     /// The account, when it has this role; otherwise a redirect to the login page (or 403).
-    pub fn require(&self, role: Role) -> Result<&Account, Response> {
+    pub fn require(&self, role: Role) -> Result<&Account, Stop> {
         match &self.user {
             Some((a, _)) if a.role == role => Ok(a),
-            Some(_) => Err(view::error_page(self, StatusCode::FORBIDDEN, "このページは表示できません。")),
-            None => Err(Redirect::to("/login").into_response()),
+            Some(_) => Err(view::error_page(self, StatusCode::FORBIDDEN, "このページは表示できません。").into()),
+            None => Err(Redirect::to("/login").into_response().into()),
         }
     }
 
@@ -110,7 +125,7 @@ impl Visit {
     }
 
     /// Checks a form's CSRF token (logged-in forms) or its origin (forms before login).
-    pub fn check_form(&self, form: &HashMap<String, String>) -> Result<(), Response> {
+    pub fn check_form(&self, form: &HashMap<String, String>) -> Result<(), Stop> {
         let origin_ok = match (self.headers.get(header::ORIGIN), self.headers.get(header::HOST)) {
             (Some(o), Some(h)) => {
                 let (o, h) = (o.to_str().unwrap_or(""), h.to_str().unwrap_or(""));
@@ -130,7 +145,8 @@ impl Visit {
                 self,
                 StatusCode::FORBIDDEN,
                 "不正なリクエストです。画面を再読み込みしてからやり直してください。",
-            ))
+            )
+            .into())
         }
     }
 
@@ -143,12 +159,11 @@ impl Visit {
             h.append(header::COOKIE, v.clone());
         }
         h.insert(header::HOST, HeaderValue::from_static("pages.internal"));
-        if method != Method::GET {
-            if let Some((_, csrf)) = &self.user {
-                if let Ok(v) = HeaderValue::from_str(csrf) {
-                    h.insert("x-csrf-token", v);
-                }
-            }
+        if method != Method::GET
+            && let Some((_, csrf)) = &self.user
+            && let Ok(v) = HeaderValue::from_str(csrf)
+        {
+            h.insert("x-csrf-token", v);
         }
         let bytes = match &body {
             Some(v) => {
@@ -170,15 +185,15 @@ impl Visit {
         Answer { status: parts.status, headers: parts.headers, body }
     }
 
-    pub async fn get(&self, path: &str) -> Result<Value, Response> {
+    pub async fn get(&self, path: &str) -> Result<Value, Stop> {
         let a = self.call(Method::GET, path, None).await;
         if a.ok() {
             Ok(a.body)
         } else if a.status == StatusCode::UNAUTHORIZED {
-            Err(Redirect::to("/login").into_response())
+            Err(Redirect::to("/login").into_response().into())
         } else {
             let msg = a.body["message_ja"].as_str().unwrap_or("読み込めませんでした。").to_owned();
-            Err(view::error_page(self, a.status, &msg))
+            Err(view::error_page(self, a.status, &msg).into())
         }
     }
 }

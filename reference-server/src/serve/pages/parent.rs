@@ -330,7 +330,7 @@ async fn facility(v: Visit, Path(id): Path<String>, Query(q): Q) -> PageResult {
 }
 
 /// The facility's name and setup.
-async fn setup(v: &Visit, id: &str) -> Result<(String, Value), axum::response::Response> {
+async fn setup(v: &Visit, id: &str) -> Result<(String, Value), super::Stop> {
     let f = v.get(&format!("/api/facilities/{}", enc(id))).await?;
     Ok((f["facility"]["name"].as_str().unwrap_or("").to_owned(), f["facility"].clone()))
 }
@@ -498,10 +498,10 @@ async fn flexible_page(v: Visit, Path(id): Path<String>, Query(q): Q) -> PageRes
     let (name, spec) = setup(&v, &id).await?;
     let kids = children(&v, &a);
     let mut form = Form::with(q);
-    if form.value("child").is_empty() {
-        if let Some((c, _)) = kids.first() {
-            form.values.insert("child".into(), c.clone());
-        }
+    if form.value("child").is_empty()
+        && let Some((c, _)) = kids.first()
+    {
+        form.values.insert("child".into(), c.clone());
     }
     Ok(page(StatusCode::OK, layout(&v, "柔軟利用の予約", flexible_body(&v, &id, &name, &spec, &kids, &form))))
 }

@@ -192,7 +192,8 @@ async fn register_page(v: Visit, Query(q): Q) -> PageResult {
             &v,
             StatusCode::BAD_REQUEST,
             "利用者登録は、オンライン利用申請のメールに記載のリンクから行ってください。",
-        ));
+        )
+        .into());
     }
     Ok(page(StatusCode::OK, layout(&v, "利用者登録", register_form(&v, &form))))
 }
@@ -370,7 +371,7 @@ async fn login(v: Visit, Posted(pairs): Fields) -> PageResult {
 async fn logout(v: Visit, Posted(pairs): Fields) -> Response {
     let values = form_map(&pairs);
     if let Err(e) = v.check_form(&values) {
-        return e;
+        return e.into_response();
     }
     let a = v.call(Method::POST, "/api/logout", None).await;
     let mut resp = see_other("/login?done=logout");

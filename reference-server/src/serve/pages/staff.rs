@@ -130,7 +130,7 @@ async fn act(v: Visit, Path((number, action)): Path<(i64, String)>, Posted(pairs
             format!("/api/facility/bookings/{number}/interview-result"),
             Some(json!({"approved": action == "approve"})),
         ),
-        _ => return Err(super::view::error_page(&v, StatusCode::NOT_FOUND, "見つかりません。")),
+        _ => return Err(super::view::error_page(&v, StatusCode::NOT_FOUND, "見つかりません。").into()),
     };
     let a = v.call(Method::POST, &path, body).await;
     if a.ok() {

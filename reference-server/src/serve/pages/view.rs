@@ -38,12 +38,12 @@ impl Form {
     pub fn refused(&mut self, a: &Answer, heading: &str, fields: &[(&str, &str)]) {
         let b = &a.body;
         let message = b["message_ja"].as_str().unwrap_or("処理できませんでした。").to_owned();
-        if let Some(f) = b["field"].as_str() {
-            if let Some((_, name)) = fields.iter().find(|(api, _)| *api == f) {
-                let first = message.lines().next().unwrap_or(&message).to_owned();
-                self.errors.insert((*name).to_owned(), first);
-                return;
-            }
+        if let Some(f) = b["field"].as_str()
+            && let Some((_, name)) = fields.iter().find(|(api, _)| *api == f)
+        {
+            let first = message.lines().next().unwrap_or(&message).to_owned();
+            self.errors.insert((*name).to_owned(), first);
+            return;
         }
         let codes: Vec<(String, String)> = b["codes"]
             .as_array()
