@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
-use super::view::{Form, booking_card, csrf, ja_date, kind_ja, layout, short_time, slash_date};
+use super::view::{Form, booking_card, csrf, ja_date, kind_ja, layout, pending, short_time, slash_date};
 use super::{PageResult, Pages, Visit, enc, form_map, html as page, see_other};
 use crate::serve::auth::{Account, Role};
 
@@ -78,6 +78,7 @@ async fn mypage(v: Visit, Query(q): Q) -> PageResult {
             h2 id="kids" { "お子さま" }
             ul { @for (_, name) in &kids { li { (name) " さま" } } }
         }
+        (pending("登降園手続き", "利用当日の登降園（園の2次元コードの読取）と行動記録の確認の画面は準備中です。"))
     };
     Ok(page(StatusCode::OK, layout(&v, "マイページ", body)))
 }

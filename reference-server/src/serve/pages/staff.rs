@@ -42,32 +42,35 @@ fn done_text(done: &str) -> &'static str {
 }
 
 fn row(v: &Visit, b: &Value) -> Markup {
-    let n = b["number"].as_i64().unwrap_or(0);
+    // Bookings written straight into the engine (fixtures, imports) have no 予約番号: shown, not actionable.
+    let number = b["number"].as_i64();
     let status = b["status"].as_str().unwrap_or("");
     let kind = b["kind"].as_str().unwrap_or("");
-    let open = matches!(status, "provisional" | "confirmed");
+    let open = number.is_some() && matches!(status, "provisional" | "confirmed");
     let button = |action: &str, label: &str, class: &str| {
         html! {
-            form.inline method="post" action=(format!("/staff/bookings/{n}/{action}")) {
+            form.inline method="post" action=(format!("/staff/bookings/{}/{action}", number.unwrap_or(0))) {
                 (csrf(v))
                 button type="submit" class=(class) data-action=(action) { (label) }
             }
         }
     };
     html! {
-        tr data-number=(n) data-status=(status) {
-            td { (n) }
-            td { (kind_ja(kind)) }
-            td { (badges(b)) }
-            td { (ja_date(b["date"].as_str().unwrap_or(""))) br; (short_time(b["from"].as_str().unwrap_or(""))) "～" (short_time(b["to"].as_str().unwrap_or(""))) }
-            td { (b["child_name"].as_str().unwrap_or("")) " さま" }
-            td.actions {
-                @if status == "provisional" { (button("confirm", "確定する", "primary")) }
-                @if kind == "interview" && open {
-                    (button("approve", "利用承認", "primary"))
-                    (button("decline", "承認しない", "secondary"))
+        tr data-number=[number] data-status=(status) {
+            td data-label="予約番号" { @if let Some(n) = number { (n) } @else { "—" } }
+            td data-label="種別" { (kind_ja(kind)) }
+            td data-label="状態" { (badges(b)) }
+            td data-label="利用日・時間" { (ja_date(b["date"].as_str().unwrap_or(""))) " " (short_time(b["from"].as_str().unwrap_or(""))) "～" (short_time(b["to"].as_str().unwrap_or(""))) }
+            td data-label="お子さま" { (b["child_name"].as_str().unwrap_or("")) " さま" }
+            td data-label="操作" {
+                div.row-actions {
+                    @if open && status == "provisional" { (button("confirm", "確定する", "primary")) }
+                    @if kind == "interview" && open {
+                        (button("approve", "利用承認", "primary"))
+                        (button("decline", "承認しない", "secondary"))
+                    }
+                    @if open { (button("cancel", "キャンセル", "danger")) }
                 }
-                @if open { (button("cancel", "キャンセル", "danger")) }
             }
         }
     }
