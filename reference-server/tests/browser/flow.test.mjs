@@ -155,7 +155,7 @@ before(async () => {
   await api("POST", "/api/test/seed", { ops });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    args: ["--lang=ja-JP", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync"],
   });
   await newPage("parent");
@@ -220,13 +220,13 @@ test("the municipality certifies (a wrong period refused, values kept); the acco
   await login(c, CITY);
   assert.match(c.url(), /\/city$/);
   const card = c.locator("article.registration[data-status=pending]", { hasText: "田中 歩" });
-  await card.locator("#f-to").fill("2025-01-01");
+  await card.locator("[name=to]").fill("2025-01-01");
   await card.locator("button:has-text('認定する')").click();
   const refused = c.locator("article.registration[data-status=pending]", { hasText: "田中 歩" });
-  assert.equal(await refused.locator("#f-to-error").textContent(), "認定期間の終了日が開始日より前です。");
-  assert.equal(await refused.locator("#f-to").inputValue(), "2025-01-01");
+  assert.equal(await refused.locator(".field.invalid .error").textContent(), "認定期間の終了日が開始日より前です。");
+  assert.equal(await refused.locator("[name=to]").inputValue(), "2025-01-01");
   await screen(c, "city-certify-refused");
-  await refused.locator("#f-to").fill("2027-01-12");
+  await refused.locator("[name=to]").fill("2027-01-12");
   await refused.locator("button:has-text('認定する')").click();
   await c.waitForSelector("text=認定しました。");
   await screen(c, "city-registrations");

@@ -38,6 +38,8 @@ async fn registrations(v: Visit, Query(q): Q) -> PageResult {
 }
 
 fn certify_form(v: &Visit, id: i64, form: &Form) -> Markup {
+    let mut form = Form { values: form.values.clone(), errors: form.errors.clone(), ..Form::default() };
+    form.id_prefix = format!("r{id}-");
     let classes: Vec<(String, String)> = FEE_CLASSES.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect();
     html! {
         form.certify method="post" action=(format!("/city/registrations/{id}/certify")) {
@@ -78,13 +80,21 @@ fn registration(v: &Visit, r: &Value, refused: Option<&(i64, Form)>, defaults: &
                     div { dt { "お子さま" } dd { (text(&c["name"])) "（" (text(&c["kana"])) "）生年月日 " (text(&c["birth_date"]))
                         @if !text(&c["notes"]).is_empty() { br; "配慮事項：" (text(&c["notes"])) } } }
                 }
-                div { dt { "受付日時" } dd { (text(&r["created_at"])) } }
+                div { dt { "受付日時" } dd { (stamp_ja(&text(&r["created_at"]))) } }
             }
             @if status == "pending" {
                 @if let Some((i, f)) = refused { @if *i == id { (f.alerts()) } }
                 (certify_form(v, id, form))
             }
         }
+    }
+}
+
+/// `2026-01-13T09:00:00+09:00` → `2026年01月13日 09:00`.
+fn stamp_ja(s: &str) -> String {
+    match s.split_once('T') {
+        Some((d, t)) => format!("{} {}", super::view::ja_date(d), t.get(..5).unwrap_or(t)),
+        None => s.to_owned(),
     }
 }
 
@@ -108,12 +118,12 @@ async fn render(v: &Visit, done: Option<&str>, refused: Option<(i64, Form)>, sta
         section aria-labelledby="pending" {
             h2 id="pending" { "認定待ちの利用者登録" }
             @if pending_rows.is_empty() { p { "認定待ちの登録はありません。" } }
-            div.cards { @for r in &pending_rows { (registration(v, r, refused.as_ref(), &defaults)) } }
+            div.cards.wide { @for r in &pending_rows { (registration(v, r, refused.as_ref(), &defaults)) } }
         }
         @if !done_rows.is_empty() {
             section aria-labelledby="done" {
                 h2 id="done" { "処理済みの利用者登録" }
-                div.cards { @for r in &done_rows { (registration(v, r, None, &defaults)) } }
+                div.cards.wide { @for r in &done_rows { (registration(v, r, None, &defaults)) } }
             }
         }
         (pending("利用実績・請求・月締め", "施設ごとの利用実績、請求と月締め、CSVダウンロードの画面は準備中です。"))
@@ -148,11 +158,11 @@ async fn outbox(v: Visit) -> PageResult {
     let body = html! {
         h1 { "送信メール" }
         p.hint { "SMTPサーバーが設定されていないときに送信されたメールです（新しい順）。" }
-        div.cards {
+        div.cards.wide {
             @for m in list["mail"].as_array().into_iter().flatten() {
                 article.mail {
                     h2 { (m["subject"].as_str().unwrap_or("")) }
-                    p.hint { "宛先：" (m["to"].as_str().unwrap_or("")) "　" (m["created_at"].as_str().unwrap_or("")) }
+                    p.hint { "宛先：" (m["to"].as_str().unwrap_or("")) "　" (stamp_ja(m["created_at"].as_str().unwrap_or(""))) }
                     pre { (m["body"].as_str().unwrap_or("")) }
                 }
             }

@@ -18,6 +18,8 @@ pub(crate) struct Form {
     pub errors: HashMap<String, String>,
     /// Refusals not tied to a field: (code, Japanese message) per reason, under a heading.
     pub alerts: Vec<(String, Vec<(String, String)>)>,
+    /// Prefixes the fields' ids where one page shows the same form several times.
+    pub id_prefix: String,
 }
 
 impl Form {
@@ -89,7 +91,7 @@ impl Form {
         hint: Option<&str>,
         autocomplete: Option<&str>,
     ) -> Markup {
-        let id = field_id(name);
+        let id = format!("{}{}", self.id_prefix, field_id(name));
         let err = self.errors.get(name);
         let keep = kind != "password";
         let described = match (hint.is_some(), err.is_some()) {
@@ -111,7 +113,7 @@ impl Form {
 
     /// A labelled select; `options` are (value, label).
     pub fn select(&self, name: &str, label: &str, required: bool, options: &[(String, String)]) -> Markup {
-        let id = field_id(name);
+        let id = format!("{}{}", self.id_prefix, field_id(name));
         let err = self.errors.get(name);
         html! {
             div.field.invalid[err.is_some()] {
