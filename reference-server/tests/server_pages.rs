@@ -231,6 +231,32 @@ fn forms_need_the_csrf_token_and_redirect_after_success() {
     let r = post_form(&w.staff, &format!("/staff/bookings/{number}/confirm"), &[("csrf", &staff_csrf)]);
     assert_eq!(r.status, 303);
     assert!(w.parent.get(&to).text.contains("予約確定"));
+    // A regular series from its form: one number for the series, its weeks listed on its page.
+    let r = post_form(
+        &w.parent,
+        "/facilities/daredemo/regular",
+        &[
+            ("csrf", &csrf),
+            ("child", "k0"),
+            ("date", "2026-02-02"),
+            ("from", "09:00"),
+            ("to", "10:00"),
+            ("weeks", "3"),
+            ("action", "book"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let series = w.parent.get(r.header("location").unwrap());
+    assert!(series.text.contains("定期利用（予約番号："), "{}", series.text);
+    assert_eq!(series.text.matches("<article class=\"booking\"").count(), 3);
+    // The facility closes a day from its setup page; the page says so and the setup has it.
+    let r = post_form(&w.staff, "/staff/setup/closed", &[("csrf", &staff_csrf), ("closed", "2026-02-11\n")]);
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert!(w.staff.get("/staff/setup?done=1").text.contains("2026-02-11"));
+    assert_eq!(w.staff.get("/api/facility/setup").body["closed"], json!(["2026-02-11"]));
+    // Pages say what they may load.
+    let csp = w.parent.get("/mypage");
+    assert!(csp.header("content-security-policy").unwrap().contains("script-src 'self' 'wasm-unsafe-eval'"));
     // Logout ends the session.
     let r = post_form(&w.parent, "/logout", &[("csrf", &csrf)]);
     assert_eq!(r.status, 303);

@@ -202,9 +202,21 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// What a page may load: only the portal's own files (the WebAssembly module compiled from them), no
+/// inline script or style, no framing; mailed tokens in the address never leave in a Referer (same-origin,
+/// not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts, which the origin check refuses).
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// A rendered page with a status.
 pub(crate) fn html(status: StatusCode, m: Markup) -> Response {
-    (status, [(header::CACHE_CONTROL, "no-store")], m).into_response()
+    let headers = [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (status, headers, m).into_response()
 }
 
 /// Post/Redirect/Get.
