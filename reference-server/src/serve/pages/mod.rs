@@ -7,6 +7,7 @@
 //! API's header), Post/Redirect/Get on success, the form re-rendered (422) with its values on refusal.
 
 mod assets;
+mod booking;
 mod city;
 mod parent;
 mod public;
@@ -54,6 +55,7 @@ pub(crate) fn router(app: App, wasm_dir: PathBuf) -> Router {
     let r = Router::new();
     let r = public::routes(r);
     let r = parent::routes(r);
+    let r = booking::routes(r);
     let r = staff::routes(r);
     let r = city::routes(r);
     let r = assets::routes(r);
