@@ -145,6 +145,15 @@ fn the_pages_show_the_seed_wording() {
     {
         assert!(step2.text.contains(text), "step2: {text}");
     }
+    // 再面談が必要: an approval older than six months at this facility; 初回面談が必要: none there.
+    w.server.seed(
+        json!({"ops": [{"child": {"id": "k9", "parent": "p5", "name": "まえのこ", "birth_date": "2024-05-01",
+        "municipality": "131016", "certified": ["2025-04-01", "2026-12-31"],
+        "approvals": [{"facility": "daredemo", "interview_date": "2025-06-01"}]}}]}),
+    );
+    let list = w.parent.get("/facilities");
+    assert!(list.text.contains("再面談が必要"), "{}", list.text);
+    assert!(list.text.contains("初回面談が必要"), "k9 has no approval at ほかの園");
     let staff = w.staff.get("/staff");
     assert!(staff.text.contains("確認待ちの予約"), "staff");
     assert!(staff.text.contains("準備中"), "the day-of-use screens are marked as waiting");
@@ -254,6 +263,42 @@ fn forms_need_the_csrf_token_and_redirect_after_success() {
     assert_eq!(r.status, 303, "{}", r.text);
     assert!(w.staff.get("/staff/setup?done=1").text.contains("2026-02-11"));
     assert_eq!(w.staff.get("/api/facility/setup").body["closed"], json!(["2026-02-11"]));
+    // Quotas from the setup page: the checked weekdays and both quotas.
+    let r = post_form(
+        &w.staff,
+        "/staff/setup/capacity",
+        &[
+            ("csrf", &staff_csrf),
+            ("cap0.mon", "1"),
+            ("cap0.tue", "1"),
+            ("cap0.from", "08:00"),
+            ("cap0.to", "12:00"),
+            ("cap0.regular", "1"),
+            ("cap0.flexible", "4"),
+            ("cap1.from", ""),
+            ("cap1.to", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(
+        w.staff.get("/api/facility/setup").body["capacity"],
+        json!([{"days": ["mon", "tue"], "from": "08:00", "to": "12:00", "regular": 1, "flexible": 4}])
+    );
+    // A password reset asked for from its page is mailed; the page never says whether the address exists.
+    let anon = w.server.client();
+    for email in ["parent0@t.jp", "nobody@t.jp"] {
+        let r = post_form(&anon, "/password/reset", &[("email", email), ("email_confirmation", email)]);
+        assert_eq!(r.status, 303);
+        assert_eq!(r.header("location"), Some("/password/reset?sent=1"));
+    }
+    let mail = w.city.get("/api/outbox").body;
+    assert!(
+        mail["mail"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["to"] == "parent0@t.jp" && m["body"].as_str().unwrap().contains("/password?token="))
+    );
     // Pages say what they may load.
     let csp = w.parent.get("/mypage");
     assert!(csp.header("content-security-policy").unwrap().contains("script-src 'self' 'wasm-unsafe-eval'"));
