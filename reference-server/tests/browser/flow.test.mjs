@@ -231,6 +231,9 @@ test("the municipality certifies (a wrong period refused, values kept); the acco
   await refused.locator("button:has-text('認定する')").click();
   await c.waitForSelector("text=認定しました。");
   await screen(c, "city-registrations");
+  await c.goto(`${base}/city/facilities`);
+  await c.locator("article.facility[data-facility=daredemo]").waitFor();
+  await screen(c, "city-facilities");
   await c.goto(`${base}/city/outbox`);
   await c.waitForSelector("text=アカウント発行のお知らせ");
   await screen(c, "city-outbox");
@@ -396,6 +399,10 @@ test("the facility confirms; マイページ shows 予約確定, the date, hours
 
 test("on the day: 予約確定 予約日当日; a late cancellation warns of the fee, then キャンセル(当日)", async () => {
   await travel("2026-01-21T08:00");
+  const s = pages.staff;
+  await s.goto(`${base}/staff`);
+  await s.locator("section:has(#today) tr", { hasText: "たなかじろう" }).waitFor();
+  await screen(s, "staff-today");
   const p = pages.parent;
   await p.goto(`${base}/mypage`);
   const card = p.locator("article.booking", { hasText: "柔軟利用" }).first();

@@ -22,6 +22,7 @@ pub(super) fn routes(r: Router<Pages>) -> Router<Pages> {
     r.route("/city", get(registrations))
         .route("/city/registrations/{id}/{action}", post(act))
         .route("/city/outbox", get(outbox))
+        .route("/city/facilities", get(facilities))
 }
 
 const FEE_CLASSES: &[(&str, &str)] = &[
@@ -169,4 +170,26 @@ async fn outbox(v: Visit) -> PageResult {
         }
     };
     Ok(page(StatusCode::OK, layout(&v, "送信メール", body)))
+}
+
+async fn facilities(v: Visit) -> PageResult {
+    let a = v.require(Role::Municipality)?.clone();
+    let code = a.municipality.clone().unwrap_or_default();
+    let list = v.get(&format!("/api/facilities?municipality={}", super::enc(&code))).await?;
+    let body = html! {
+        h1 { "区域内の施設" }
+        div.cards {
+            @for f in list["facilities"].as_array().into_iter().flatten() {
+                article.facility data-facility=(f["id"].as_str().unwrap_or("")) {
+                    h2 { (f["name"].as_str().unwrap_or("")) }
+                    p { (f["profile"]["address"].as_str().unwrap_or("")) }
+                    p { (f["profile"]["phone"].as_str().unwrap_or("")) }
+                    p.kinds { @for k in f["kinds"].as_array().into_iter().flatten() {
+                        span.tag { (super::view::kind_ja(k.as_str().unwrap_or(""))) } " "
+                    } }
+                }
+            }
+        }
+    };
+    Ok(page(StatusCode::OK, layout(&v, "区域内の施設", body)))
 }

@@ -99,10 +99,21 @@ async fn render_bookings(v: &Visit, done: Option<&str>, form: Form, status: Stat
         .copied()
         .filter(|b| b["status"] != "provisional" && !(b["kind"] == "interview" && b["status"] == "confirmed"))
         .collect();
+    let today: Vec<&Value> = all
+        .iter()
+        .copied()
+        .filter(|b| b["is_today"] == true && b["kind"] != "interview")
+        .filter(|b| matches!(b["status"].as_str(), Some("confirmed" | "in_use" | "completed")))
+        .collect();
     let body = html! {
         h1 { "予約の確認" }
         @if let Some(d) = done { div.notice role="status" { p { (done_text(d)) } } }
         (form.alerts())
+        section aria-labelledby="today" {
+            h2 id="today" { "本日のご利用" }
+            @if today.is_empty() { p { "本日のご利用はありません。" } } @else { (table(v, &today)) }
+            p.hint { "登降園の登録（2次元コード・職員による代理登録）は準備中です。" }
+        }
         section aria-labelledby="to-confirm" {
             h2 id="to-confirm" { "確認待ちの予約（古い順）" }
             @if to_confirm.is_empty() { p { "確認待ちの予約はありません。" } } @else { (table(v, &to_confirm)) }
