@@ -326,3 +326,49 @@ pub(crate) fn pending(title: &str, text: &str) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn labels(b: serde_json::Value) -> Vec<String> {
+        let html = badges(&b).into_string();
+        html.split("data-status=\"")
+            .skip(1)
+            .map(|s| s.split('>').nth(1).unwrap().split('<').next().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn badges_show_every_state_that_applies() {
+        assert_eq!(labels(json!({"status": "provisional", "is_today": false})), ["仮予約"]);
+        assert_eq!(labels(json!({"status": "confirmed", "is_today": true})), ["予約確定", "予約日当日"]);
+        assert_eq!(labels(json!({"status": "in_use", "is_today": true})), ["予約確定", "予約日当日", "利用中"]);
+        assert_eq!(labels(json!({"status": "completed", "is_today": true})), ["利用済"]);
+        assert_eq!(labels(json!({"status": "cancelled_late", "is_today": true})), ["キャンセル(当日)"]);
+        assert_eq!(labels(json!({"status": "no_show", "is_today": false})), ["欠席"]);
+    }
+
+    #[test]
+    fn dates_times_and_hours_read_as_in_the_seed() {
+        assert_eq!(ja_date("2025-03-18"), "2025年03月18日");
+        assert_eq!(slash_date("2026-01-21"), "2026/1/21");
+        assert_eq!(short_time("09:00"), "9:00");
+        assert_eq!(short_time("13:30"), "13:30");
+        assert_eq!(hours(2.0), "2");
+        assert_eq!(hours(0.5), "0.5");
+        assert_eq!(field_id("children[0].birth_date"), "f-children-0-birth_date");
+    }
+
+    #[test]
+    fn values_are_escaped_and_passwords_not_kept() {
+        let mut f = Form::default();
+        f.values.insert("email".into(), "\"><script>".into());
+        f.values.insert("password".into(), "secret-secret".into());
+        let html = f.input("email", "メール", "email", true, None).into_string();
+        assert!(html.contains("value=\"&quot;&gt;&lt;script&gt;\""), "{html}");
+        assert!(!f.input("password", "パスワード", "password", true, None).into_string().contains("secret"));
+    }
+}
