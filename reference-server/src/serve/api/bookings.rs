@@ -443,7 +443,7 @@ pub(crate) fn booking_json(app: &App, world: &World, r: &BookingRecord) -> Value
     let minutes = u32::from(r.to.minutes() - r.from.minutes());
     let facility = world.facility(&r.facility).map(|f| f.name.clone()).unwrap_or_default();
     let child = world.child(&r.child).map(|c| c.name.clone()).unwrap_or_default();
-    let today = app.clock.engine_now().date();
+    let today = app.clock.engine_now().date(); // the world's own now moves only with writes
     json!({
         "number": number, "id": r.id, "kind": r.kind, "status": r.status,
         "is_today": r.date == today,
