@@ -102,6 +102,25 @@ fn every_page_answers_each_role() {
         }
     }
     assert_eq!(anon.get("/register").status, 400, "registration needs the mailed link");
+    // The page behind the facility's 2D code: login first, then back to it; a bad code is a 4xx page.
+    let r = anon.get("/checkin/not-a-code");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/login?next=%2Fcheckin%2Fnot-a-code"));
+    assert_eq!(w.staff.get("/checkin/not-a-code").status, 403);
+    let r = w.parent.get("/checkin/not-a-code");
+    assert!((400..500).contains(&r.status) && r.text.contains("<html lang=\"ja\">"), "{} {}", r.status, r.text);
+    let r = post_form(
+        &anon,
+        "/login",
+        &[("email", "parent0@t.jp"), ("password", "parent-password-1"), ("next", "/checkin/abc")],
+    );
+    assert_eq!(r.header("location"), Some("/checkin/abc"));
+    let r = post_form(
+        &anon,
+        "/login",
+        &[("email", "parent0@t.jp"), ("password", "parent-password-1"), ("next", "//evil.example/")],
+    );
+    assert_eq!(r.header("location"), Some("/mypage"), "never to another site");
     for asset in ["/static/portal.css", "/static/calendar.js", "/static/calendar.css", "/static/flexible.js"] {
         assert_eq!(anon.get(asset).status, 200, "{asset}");
     }

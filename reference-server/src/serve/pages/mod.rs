@@ -8,6 +8,7 @@
 
 mod assets;
 mod booking;
+mod checkin;
 mod city;
 mod parent;
 mod public;
@@ -56,6 +57,7 @@ pub(crate) fn router(app: App, wasm_dir: PathBuf) -> Router {
     let r = public::routes(r);
     let r = parent::routes(r);
     let r = booking::routes(r);
+    let r = checkin::routes(r);
     let r = staff::routes(r);
     let r = city::routes(r);
     let r = assets::routes(r);

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
-use super::view::{Form, booking_card, csrf, kind_ja, layout, pending, short_time};
+use super::view::{Form, booking_card, csrf, kind_ja, layout, short_time};
 use super::{PageResult, Pages, Visit, enc, form_map, html as page, see_other};
 use crate::serve::auth::{Account, Role};
 
@@ -74,7 +74,10 @@ async fn mypage(v: Visit, Query(q): Q) -> PageResult {
             h2 id="kids" { "お子さま" }
             ul { @for (_, name) in &kids { li { (name) " さま" } } }
         }
-        (pending("登降園手続き", "利用当日の登降園（園の2次元コードの読取）と行動記録の確認の画面は準備中です。"))
+        section.card aria-labelledby="door" {
+            h2 id="door" { "登降園手続き" }
+            p { "利用当日は、登園・降園の際に園が提示する2次元コードを読み取ってください。登降園手続きの画面が開きます。当日の様子（行動記録）は「予約の詳細を見る」から確認できます。" }
+        }
     };
     Ok(page(StatusCode::OK, layout(&v, "マイページ", body)))
 }
@@ -89,6 +92,13 @@ async fn render_detail(v: &Visit, number: i64, done: Option<&str>, form: Form, s
     let preview = v.call(Method::GET, &format!("/api/bookings/{number}/cancel"), None).await;
     let occurrences: Vec<&Value> = b["occurrences"].as_array().map(|o| o.iter().collect()).unwrap_or_default();
     let late = preview.body["late"].as_bool().unwrap_or(false);
+    // The day of use (check-in/out, 行動記録, extras, payment), where the day-of-use API answers.
+    let day = if occurrences.is_empty() && b["kind"] != "interview" {
+        let d = v.call(Method::GET, &format!("/api/bookings/{number}/day"), None).await;
+        d.ok().then_some(d.body)
+    } else {
+        None
+    };
     let body = html! {
         p { a href="/mypage" { "← マイページへ戻る" } }
         h1 { "予約の詳細" }
@@ -103,6 +113,7 @@ async fn render_detail(v: &Visit, number: i64, done: Option<&str>, form: Form, s
             p { "定期利用（予約番号：" (number) "）" (occurrences.len()) "回" }
             div.cards { @for o in &occurrences { (booking_card(o, o["number"].as_i64().map(|n| format!("/mypage/bookings/{n}")))) } }
         }
+        @if let Some(d) = &day { (day_section(d)) }
         @if preview.ok() {
             section.card aria-labelledby="cancel-title" {
                 h2 id="cancel-title" { "予約のキャンセル" }
@@ -131,6 +142,32 @@ async fn render_detail(v: &Visit, number: i64, done: Option<&str>, form: Form, s
         }
     };
     Ok(page(status, layout(v, "予約の詳細", body)))
+}
+
+/// 当日の様子: check-in/out, the facility's activity records, extras and what is still due.
+fn day_section(d: &Value) -> Markup {
+    let records = d["records"].as_array().cloned().unwrap_or_default();
+    let extras = d["extras"].as_array().cloned().unwrap_or_default();
+    let checked_in = !d["check_in"].is_null();
+    html! {
+        @if checked_in || !records.is_empty() {
+            section.card aria-labelledby="day-title" data-day {
+                h2 id="day-title" { "当日の様子" }
+                dl.info {
+                    div { dt { "利用開始" } dd { (d["check_in"].as_str().unwrap_or("—")) } }
+                    div { dt { "利用終了" } dd { (d["check_out"].as_str().unwrap_or("—")) } }
+                    @for e in &extras {
+                        div { dt { (e["item"].as_str().unwrap_or("")) } dd { (e["yen"].as_i64().unwrap_or(0)) "円（" (e["quantity"].as_i64().unwrap_or(0)) "点）" } }
+                    }
+                    div { dt { "合計" } dd { (d["total_yen"].as_i64().unwrap_or(0)) "円" } }
+                    div { dt { "お支払い済" } dd { (d["paid_yen"].as_i64().unwrap_or(0)) "円" } }
+                }
+                h3 { "行動記録" }
+                @if records.is_empty() { p { "まだ記録はありません。" } }
+                ul.records { @for r in &records { li { strong { (r["at"].as_str().unwrap_or("")) " " (r["kind"].as_str().unwrap_or("")) } " " (r["text"].as_str().unwrap_or("")) } } }
+            }
+        }
+    }
 }
 
 async fn cancel(v: Visit, Path(number): Path<i64>, Posted(pairs): Fields) -> PageResult {

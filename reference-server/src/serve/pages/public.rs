@@ -337,6 +337,7 @@ fn login_form(v: &Visit, form: &Form) -> Markup {
         (form.alerts())
         form method="post" action="/login" novalidate {
             (csrf(v))
+            @if !form.value("next").is_empty() { input type="hidden" name="next" value=(form.value("next")); }
             (form.input_with("email", "ログインID", "email", true, Some("登録したメールアドレスを入力して下さい。"), Some("username")))
             (form.input_with("password", "パスワード", "password", true, Some("パスワードを入力して下さい。"), Some("current-password")))
             div.actions { button.primary type="submit" { "ログイン →" } }
@@ -357,7 +358,10 @@ async fn login(v: Visit, Posted(pairs): Fields) -> PageResult {
     let a = v.call(Method::POST, "/api/login", Some(json!({"email": get("email"), "password": get("password")}))).await;
     if a.ok() {
         let role = a.body["role"].as_str().and_then(Role::parse).unwrap_or(Role::Parent);
-        let mut resp = see_other(home_of(role));
+        // Back to the page that asked for the login (a local path only: never another site).
+        let next = get("next");
+        let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+        let mut resp = see_other(if local { &next } else { home_of(role) });
         if let Some(c) = a.headers.get(header::SET_COOKIE) {
             resp.headers_mut().insert(header::SET_COOKIE, c.clone());
         }
