@@ -418,6 +418,53 @@ test("on the day: 予約確定 予約日当日; a late cancellation warns of the
   await screen(p, "cancelled-late");
 });
 
+// The day of use needs the day-of-use API (GET/POST /api/checkin/{code}, the rotating code, records):
+// where the server has none (the screens alone) these steps are skipped, and say so.
+const hasDayOfUse = async () => JSON.stringify(await api("GET", "/openapi.json")).includes("/api/checkin/{code}");
+
+test("登降園手続き behind the facility's 2D code: 利用開始, 利用終了, then 当日の様子 with a 行動記録", async (t) => {
+  if (!(await hasDayOfUse())) {
+    t.skip("no day-of-use API on this server (GET /api/checkin/{code})");
+    return;
+  }
+  const p = pages.parent;
+  const s = pages.staff;
+  // A booking a week ahead, confirmed by the facility.
+  await p.goto(`${base}/facilities/daredemo/flexible`);
+  await p.selectOption("#f-child", { label: "たなかじろう" });
+  await p.fill("#f-date", "2026-01-28");
+  await p.selectOption("#f-from", "10:00");
+  await p.selectOption("#f-to", "12:00");
+  await Promise.all([p.waitForURL(/\/mypage\/bookings\/\d+/), p.click("button:has-text('予約する')")]);
+  const number = Number(new URL(p.url()).pathname.split("/").pop());
+  await s.goto(`${base}/staff`);
+  await s.locator(`tr[data-number="${number}"] button[data-action=confirm]`).click();
+  await s.waitForSelector("text=予約を確定しました。");
+
+  // On the day: the parent opens the code's URL (as a phone does after scanning it).
+  await travel("2026-01-28T09:55");
+  const code = async () => new URL((await api("GET", "/api/facility/checkin-code", null, STAFF)).url).pathname;
+  await p.goto(base + (await code()));
+  await p.waitForSelector("h1:has-text('登降園手続き')");
+  const row = p.locator(`tr[data-number="${number}"]`);
+  assert.equal((await row.locator(".badge").allTextContents()).join(" "), "予約確定 予約日当日");
+  await screen(p, "checkin");
+  await row.locator("button[data-action=start]").click();
+  await p.waitForSelector("text=利用開始を登録しました。");
+  assert.equal((await p.locator(`tr[data-number="${number}"] .badge`).allTextContents()).join(" "), "予約確定 予約日当日 利用中");
+  await screen(p, "checkin-in-use");
+  await api("POST", `/api/facility/bookings/${number}/records`, { at: "10:30", kind: "あそび", text: "積み木で遊びました。" }, STAFF);
+
+  await travel("2026-01-28T12:00");
+  await p.goto(base + (await code()));
+  await p.locator(`tr[data-number="${number}"] button[data-action=end]`).click();
+  await p.waitForSelector("text=利用終了を登録しました。");
+  assert.equal((await p.locator(`tr[data-number="${number}"] .badge`).allTextContents()).join(" "), "利用済");
+  await p.goto(`${base}/mypage/bookings/${number}`);
+  await p.waitForSelector("[data-day] >> text=積み木で遊びました。");
+  await screen(p, "day-records");
+});
+
 test("no page error, no console error", () => {
   assert.deepEqual(errors, []);
 });
