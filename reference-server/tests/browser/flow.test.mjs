@@ -453,7 +453,15 @@ test("登降園手続き behind the facility's 2D code: 利用開始, 利用終�
   await p.waitForSelector("text=利用開始を登録しました。");
   assert.equal((await p.locator(`tr[data-number="${number}"] .badge`).allTextContents()).join(" "), "予約確定 予約日当日 利用中");
   await screen(p, "checkin-in-use");
-  await api("POST", `/api/facility/bookings/${number}/records`, { at: "10:30", kind: "あそび", text: "積み木で遊びました。" }, STAFF);
+  // The staff's day: the code, the booking in use, a 行動記録 written from its form.
+  await s.goto(`${base}/staff/day`);
+  await s.locator(".qr svg").waitFor();
+  await s.fill(`#b${number}-f-at`, "10:30");
+  await s.fill(`#b${number}-f-kind`, "あそび");
+  await s.fill(`#b${number}-f-text`, "積み木で遊びました。");
+  await screen(s, "staff-day");
+  await s.locator(`form[action="/staff/day/records/${number}"] button`).click();
+  await s.waitForSelector("text=行動記録を登録しました。");
 
   await travel("2026-01-28T12:00");
   await p.goto(base + (await code()));

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
-use super::view::{Form, badges, csrf, ja_date, kind_ja, layout, pending, short_time};
+use super::view::{Form, badges, csrf, ja_date, kind_ja, layout, short_time};
 use super::{PageResult, Pages, Visit, form_map, html as page, see_other};
 use crate::serve::auth::Role;
 
@@ -112,7 +112,7 @@ async fn render_bookings(v: &Visit, done: Option<&str>, form: Form, status: Stat
         section aria-labelledby="today" {
             h2 id="today" { "本日のご利用" }
             @if today.is_empty() { p { "本日のご利用はありません。" } } @else { (table(v, &today)) }
-            p.hint { "登降園の登録（2次元コード・職員による代理登録）は準備中です。" }
+            p { a href="/staff/day" { "本日の登降園（2次元コード・登園・降園・行動記録・臨時休園）→" } }
         }
         section aria-labelledby="to-confirm" {
             h2 id="to-confirm" { "確認待ちの予約（古い順）" }
@@ -127,9 +127,6 @@ async fn render_bookings(v: &Visit, done: Option<&str>, form: Form, status: Stat
             h2 id="others" { "そのほかの予約" }
             @if rest.is_empty() { p { "予約はありません。" } } @else { (table(v, &rest)) }
         }
-        (pending("臨時休園", "台風・感染症などによる臨時休園（その日の予約の一括キャンセル）の画面は準備中です。"))
-        (pending("本日の登降園（2次元コード）", "登降園の2次元コードの表示と、職員による登降園の代理登録の画面は準備中です。"))
-        (pending("行動記録", "お子さまの行動記録の入力画面は準備中です。"))
     };
     Ok(page(status, layout(v, "予約の確認", body)))
 }

@@ -171,6 +171,7 @@ pub(crate) fn layout(v: &Visit, title: &str, body: Markup) -> Markup {
                                     }
                                     Some(Role::Facility) => {
                                         li { a href="/staff" { "予約の確認" } }
+                                        li { a href="/staff/day" { "本日の登降園" } }
                                         li { a href="/staff/setup" { "施設の設定" } }
                                     }
                                     Some(Role::Municipality) => {
