@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
-use super::view::{Form, csrf, layout, pending};
+use super::view::{Form, csrf, layout, pending, stamp_ja};
 use super::{PageResult, Pages, Visit, form_map, html as page, see_other};
 use crate::serve::auth::Role;
 
@@ -88,14 +88,6 @@ fn registration(v: &Visit, r: &Value, refused: Option<&(i64, Form)>, defaults: &
                 (certify_form(v, id, form))
             }
         }
-    }
-}
-
-/// `2026-01-13T09:00:00+09:00` → `2026年01月13日 09:00`.
-fn stamp_ja(s: &str) -> String {
-    match s.split_once('T') {
-        Some((d, t)) => format!("{} {}", super::view::ja_date(d), t.get(..5).unwrap_or(t)),
-        None => s.to_owned(),
     }
 }
 

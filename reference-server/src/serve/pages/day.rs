@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use maud::{Markup, PreEscaped, html};
 use serde_json::{Value, json};
 
-use super::view::{Form, badges, csrf, ja_date, layout, pending, short_time};
+use super::view::{Form, badges, csrf, ja_date, layout, pending, short_time, stamp_ja};
 use super::{Answer, PageResult, Pages, Visit, form_map, html as page, see_other};
 use crate::serve::auth::Role;
 
@@ -128,7 +128,7 @@ async fn render(v: &Visit, done: Option<&str>, form: Form, status: StatusCode) -
                 h2 id="code-title" { "登降園2次元コード" }
                 p.hint { "保護者は登園・降園の際にこのコードを読み取ります。コードは1分ごとに新しくなり、数分で無効になります（画面を再読み込みしてください）。" }
                 (qr(code.body["url"].as_str().unwrap_or("")))
-                p.hint { "有効期限：" (code.body["valid_until"].as_str().unwrap_or("")) }
+                p.hint { "有効期限：" (stamp_ja(code.body["valid_until"].as_str().unwrap_or(""))) }
             }
         }
         section aria-labelledby="day-title" {

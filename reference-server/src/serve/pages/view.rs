@@ -228,6 +228,14 @@ pub(crate) fn ja_date(d: &str) -> String {
     }
 }
 
+/// `2026-01-13T09:00:00+09:00` → `2026年01月13日 09:00`.
+pub(crate) fn stamp_ja(s: &str) -> String {
+    match s.split_once('T') {
+        Some((d, t)) => format!("{} {}", ja_date(d), t.get(..5).unwrap_or(t)),
+        None => s.to_owned(),
+    }
+}
+
 /// `2026-01-21` → `2026/1/21` (the seed's interview dates).
 pub(crate) fn slash_date(d: &str) -> String {
     let mut it = d.split('-').map(|p| p.trim_start_matches('0'));
