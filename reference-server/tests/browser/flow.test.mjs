@@ -471,6 +471,13 @@ test("登降園手続き behind the facility's 2D code: 利用開始, 利用終�
   await p.goto(`${base}/mypage/bookings/${number}`);
   await p.waitForSelector("[data-day] >> text=積み木で遊びました。");
   await screen(p, "day-records");
+
+  // The municipality's month: the use just completed is in the usage and the claim.
+  const c = pages.city;
+  await login(c, CITY);
+  await c.goto(`${base}/city/claims?month=2026-01`);
+  await c.locator("section:has(#usage-title) tr", { hasText: "たなかじろう" }).waitFor();
+  await screen(c, "city-claims");
 });
 
 test("no page error, no console error", () => {

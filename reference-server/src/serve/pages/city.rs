@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
-use super::view::{Form, csrf, layout, pending, stamp_ja};
+use super::view::{Form, csrf, layout, stamp_ja};
 use super::{PageResult, Pages, Visit, form_map, html as page, see_other};
 use crate::serve::auth::Role;
 
@@ -119,7 +119,7 @@ async fn render(v: &Visit, done: Option<&str>, refused: Option<(i64, Form)>, sta
                 div.cards.wide { @for r in &done_rows { (registration(v, r, None, &defaults)) } }
             }
         }
-        (pending("利用実績・請求・月締め", "施設ごとの利用実績、請求と月締め、CSVダウンロードの画面は準備中です。"))
+        p { a href="/city/claims" { "利用実績・請求・月締め・CSVダウンロード →" } }
     };
     Ok(page(status, layout(v, "利用者登録の認定", body)))
 }

@@ -10,6 +10,7 @@ mod assets;
 mod booking;
 mod checkin;
 mod city;
+mod claims;
 mod day;
 mod parent;
 mod public;
@@ -62,6 +63,7 @@ pub(crate) fn router(app: App, wasm_dir: PathBuf) -> Router {
     let r = staff::routes(r);
     let r = day::routes(r);
     let r = city::routes(r);
+    let r = claims::routes(r);
     let r = assets::routes(r);
     r.layer(DefaultBodyLimit::max(super::api::MAX_BODY)).with_state(state)
 }
