@@ -74,7 +74,8 @@ fn every_page_answers_each_role() {
         "/facilities/daredemo/regular?child=k0".into(),
     ];
     let staff = ["/staff", "/staff/setup", "/staff/day"];
-    let city = ["/city", "/city/outbox", "/city/facilities", "/city/claims", "/city/claims?month=2026-01"];
+    let city =
+        ["/city", "/city/outbox", "/city/facilities", "/city/claims", "/city/claims?month=2026-01", "/city/audit"];
     let clients: [(&str, &Client); 4] =
         [("anon", &anon), ("parent", &w.parent), ("facility", &w.staff), ("municipality", &w.city)];
     for (who, c) in clients {

@@ -478,6 +478,9 @@ test("登降園手続き behind the facility's 2D code: 利用開始, 利用終�
   await c.goto(`${base}/city/claims?month=2026-01`);
   await c.locator("section:has(#usage-title) tr", { hasText: "たなかじろう" }).waitFor();
   await screen(c, "city-claims");
+  await c.goto(`${base}/city/audit`);
+  await c.locator("table.list tbody tr").first().waitFor();
+  await screen(c, "city-audit");
 });
 
 test("no page error, no console error", () => {

@@ -21,7 +21,7 @@ type Q = Query<HashMap<String, String>>;
 type Fields = Posted<Vec<(String, String)>>;
 
 pub(super) fn routes(r: Router<Pages>) -> Router<Pages> {
-    r.route("/city/claims", get(claims_page)).route("/city/claims/close", post(close))
+    r.route("/city/claims", get(claims_page)).route("/city/claims/close", post(close)).route("/city/audit", get(audit))
 }
 
 fn this_month(v: &Visit) -> String {
@@ -140,4 +140,40 @@ async fn close(v: Visit, Posted(pairs): Fields) -> PageResult {
     let mut form = Form::with(values);
     form.refused(&a, "月締めできませんでした。", &[]);
     render(&v, &month, false, form, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// 操作履歴: the staff actions of the municipality and its facilities, newest first.
+async fn audit(v: Visit) -> PageResult {
+    v.require(Role::Municipality)?;
+    let a = v.call(Method::GET, "/api/municipality/audit", None).await;
+    let body = if a.status == StatusCode::NOT_FOUND {
+        html! { h1 { "操作履歴" } (pending("操作履歴", "職員の操作履歴の画面は、自治体向けAPIの導入後に使えます。")) }
+    } else if !a.ok() {
+        let msg = a.body["message_ja"].as_str().unwrap_or("読み込めませんでした。").to_owned();
+        return Err(super::view::error_page(&v, a.status, &msg).into());
+    } else {
+        let entries = a.body["entries"].as_array().cloned().unwrap_or_default();
+        html! {
+            h1 { "操作履歴" }
+            p.hint { "区の職員と区内の施設の職員の操作（新しい順）。" }
+            @if entries.is_empty() { p { "操作履歴はありません。" } } @else {
+                div.scroll {
+                    table.list {
+                        thead { tr { th scope="col" { "日時" } th scope="col" { "職員" } th scope="col" { "操作" } th scope="col" { "対象" } } }
+                        tbody {
+                            @for e in &entries {
+                                tr {
+                                    td data-label="日時" { (stamp_ja(e["at"].as_str().unwrap_or(""))) }
+                                    td data-label="職員" { (e["name"].as_str().unwrap_or("")) }
+                                    td data-label="操作" { (e["action"].as_str().unwrap_or("")) }
+                                    td data-label="対象" { (e["target"].as_str().unwrap_or("")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(StatusCode::OK, layout(&v, "操作履歴", body)))
 }

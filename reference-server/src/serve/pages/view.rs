@@ -178,6 +178,7 @@ pub(crate) fn layout(v: &Visit, title: &str, body: Markup) -> Markup {
                                         li { a href="/city" { "利用者登録の認定" } }
                                         li { a href="/city/facilities" { "施設" } }
                                         li { a href="/city/claims" { "利用実績・請求" } }
+                                        li { a href="/city/audit" { "操作履歴" } }
                                         li { a href="/city/outbox" { "送信メール" } }
                                     }
                                     None => {
