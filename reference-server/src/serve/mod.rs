@@ -9,6 +9,7 @@ mod codes;
 mod daystore;
 mod demo;
 mod mail;
+mod pages;
 mod store;
 mod writer;
 
@@ -25,7 +26,7 @@ use clock::ServerClock;
 use store::Store;
 
 const USAGE: &str = "usage: tsuen serve [--addr 127.0.0.1:8080] [--data DIR] [--demo] [--now YYYY-MM-DDTHH:MM]
-                   [--base-url URL] [--secure-cookies]
+                   [--base-url URL] [--secure-cookies] [--wasm-pkg DIR (default bindings-wasm/pkg/web)]
   test-only: [--test-endpoints] [--fast-hash] [--no-rate-limit] (the last two need --test-endpoints)";
 
 struct Config {
@@ -34,6 +35,8 @@ struct Config {
     demo: bool,
     now: Option<Now>,
     settings: Settings,
+    /// The WebAssembly package the calendar page loads (`TSUEN_WASM_PKG` or --wasm-pkg).
+    wasm_pkg: PathBuf,
 }
 
 fn parse(args: &[String]) -> Result<Config, String> {
@@ -49,6 +52,8 @@ fn parse(args: &[String]) -> Result<Config, String> {
             base_url: String::new(),
             secure_cookies: false,
         },
+        wasm_pkg: std::env::var_os("TSUEN_WASM_PKG")
+            .map_or_else(|| PathBuf::from("bindings-wasm/pkg/web"), PathBuf::from),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -60,6 +65,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
             "--now" => c.now = Some(Now::parse(&value("--now")?).map_err(|e| format!("--now: {e}"))?),
             "--base-url" => c.settings.base_url = value("--base-url")?,
             "--secure-cookies" => c.settings.secure_cookies = true,
+            "--wasm-pkg" => c.wasm_pkg = PathBuf::from(value("--wasm-pkg")?),
             "--test-endpoints" => c.settings.test_endpoints = true,
             "--fast-hash" => c.settings.fast_hash = true,
             "--no-rate-limit" => c.settings.no_rate_limit = true,
@@ -185,7 +191,8 @@ async fn serve(config: Config) -> Result<(), String> {
         eprintln!("tsuen: demo data loaded (accounts in README.md)");
     }
     let mailer = mail::spawn(shared.clone());
-    let router = api::router(shared.clone());
+    // The JSON API, and the screens over it.
+    let router = api::router(shared.clone()).merge(pages::router(shared.clone(), config.wasm_pkg.clone()));
     println!("tsuen: listening on http://{addr}");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

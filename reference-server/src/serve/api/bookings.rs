@@ -151,7 +151,7 @@ async fn facilities(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Res
     let parent = app.user(&headers).ok().filter(|a| a.role == Role::Parent);
     let rows: Vec<(String, String, String, Vec<String>, Value)> = {
         let world = app.world();
-        let today = world.now().date();
+        let today = app.clock.engine_now().date();
         let kids = parent.as_ref().map(|a| household_children(&world, a)).unwrap_or_default();
         world
             .facilities()
