@@ -55,6 +55,10 @@ stage scenarios 600 bash -c scenarios
 stage bench-smoke 1200 cargo bench -p tsuen-benches -- --test
 if [ -x bindings-py/test.sh ]; then stage python 1500 bindings-py/test.sh; fi
 if [ -x bindings-wasm/test.sh ]; then stage wasm 1500 bindings-wasm/test.sh; fi
+# The portal's screens in headless Chromium (the wasm stage just built the calendar's package).
+if [ -x reference-server/tests/browser/test.sh ]; then
+  stage screens 900 env TSUEN_SKIP_WASM_BUILD=1 reference-server/tests/browser/test.sh
+fi
 
 echo
 echo "=== stages"
