@@ -289,22 +289,26 @@ impl fmt::Display for Month {
 /// assert_eq!(anniversary(d, 6), parse_date("2026-03-01").unwrap());
 /// ```
 pub fn anniversary(date: Date, months: u32) -> Date {
-    let total = date.year() * 12 + (date.month() as i32 - 1) + months as i32;
+    let total = i64::from(date.year()) * 12 + (date.month() as i64 - 1) + i64::from(months);
     let (y, m) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
+    let Ok(y) = i32::try_from(y) else { return Date::MAX };
     let month = time::Month::try_from(m).expect("month");
     match Date::from_calendar_date(y, month, date.day()) {
         Ok(d) => d,
         Err(_) => {
             let next = month.next();
             let ny = if next == time::Month::January { y + 1 } else { y };
-            Date::from_calendar_date(ny, next, 1).expect("first of month")
+            // Past the last representable year (a birth in 9998, a rule of 100,000 months): the
+            // latest date, which no day reaches.
+            Date::from_calendar_date(ny, next, 1).unwrap_or(Date::MAX)
         }
     }
 }
 
 /// reached(birth, n): the day an age of n months is reached, the day before its anniversary.
 pub fn reached(birth: Date, months: u32) -> Date {
-    anniversary(birth, months).previous_day().expect("in range")
+    let a = anniversary(birth, months);
+    if a == Date::MAX { a } else { a.previous_day().expect("in range") }
 }
 
 /// The age class on `day` (completed years: 0, 1 or 2), or `None` from age 3 on.
@@ -409,6 +413,17 @@ mod tests {
         assert_eq!(anniversary(d("2025-11-30"), 3), d("2026-03-01"));
         assert_eq!(anniversary(d("2025-12-15"), 1), d("2026-01-15"));
         assert_eq!(anniversary(d("2025-06-15"), 0), d("2025-06-15"));
+    }
+
+    #[test]
+    fn dates_past_the_last_year_saturate() {
+        let max = Date::MAX;
+        assert_eq!(anniversary(d("9998-06-15"), 36), max);
+        assert_eq!(reached(d("9998-06-15"), 36), max);
+        assert_eq!(anniversary(d("2026-01-31"), u32::MAX), max);
+        assert_eq!(anniversary(d("9999-11-30"), 1), d("9999-12-30"));
+        assert_eq!(anniversary(d("9999-12-31"), 1), max);
+        assert_eq!(age_class(d("9998-06-15"), d("9999-01-01")), Some(0));
     }
 
     #[test]

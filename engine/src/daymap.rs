@@ -1,20 +1,27 @@
 //! A map from day numbers to boxed values, indexed directly: a facility's booked days sit in a short
 //! contiguous range, so a lookup is one subtraction and one load (no hashing, no probing).
 //!
-//! Memory is one pointer per day between the first and the last day used (a booking 100 years away
-//! costs about 290 KB for that facility, once).
+//! The directly indexed range is at most `MAX_SPAN` days (one pointer each); a day that would stretch
+//! it further (a restored booking decades away) is kept in a small hash map instead, so that a few
+//! far-flung dates cannot cost memory or time in proportion to their distance.
+
+use rustc_hash::FxHashMap;
 
 use crate::clock::Jd;
+
+/// The longest directly indexed range: about eleven years.
+const MAX_SPAN: i64 = 4096;
 
 pub(crate) struct DayMap<T> {
     base: Jd,
     slots: Vec<Option<Box<T>>>,
+    far: FxHashMap<Jd, Box<T>>,
     len: usize,
 }
 
 impl<T> Default for DayMap<T> {
     fn default() -> Self {
-        DayMap { base: 0, slots: Vec::new(), len: 0 }
+        DayMap { base: 0, slots: Vec::new(), far: FxHashMap::default(), len: 0 }
     }
 }
 
@@ -27,18 +34,31 @@ impl<T> DayMap<T> {
     /// The value of a day.
     #[inline]
     pub(crate) fn get(&self, day: Jd) -> Option<&T> {
-        self.index(day).and_then(|i| self.slots[i].as_deref())
+        match self.index(day) {
+            Some(i) => self.slots[i].as_deref(),
+            None if self.far.is_empty() => None,
+            None => self.far.get(&day).map(|b| &**b),
+        }
     }
 
     /// The value of a day, to change.
     #[inline]
     pub(crate) fn get_mut(&mut self, day: Jd) -> Option<&mut T> {
-        self.index(day).and_then(|i| self.slots[i].as_deref_mut())
+        match self.index(day) {
+            Some(i) => self.slots[i].as_deref_mut(),
+            None => self.far.get_mut(&day).map(|b| &mut **b),
+        }
     }
 
     /// The value of a day, made by `make` when there is none.
     pub(crate) fn get_or_insert_with(&mut self, day: Jd, make: impl FnOnce() -> T) -> &mut T {
-        let i = self.make_room(day);
+        let Some(i) = self.make_room(day) else {
+            let len = &mut self.len;
+            return self.far.entry(day).or_insert_with(|| {
+                *len += 1;
+                Box::new(make())
+            });
+        };
         let slot = &mut self.slots[i];
         if slot.is_none() {
             *slot = Some(Box::new(make()));
@@ -49,8 +69,11 @@ impl<T> DayMap<T> {
 
     /// Sets the value of a day.
     pub(crate) fn insert(&mut self, day: Jd, value: T) {
-        let i = self.make_room(day);
-        if self.slots[i].replace(Box::new(value)).is_none() {
+        let old = match self.make_room(day) {
+            Some(i) => self.slots[i].replace(Box::new(value)),
+            None => self.far.insert(day, Box::new(value)),
+        };
+        if old.is_none() {
             self.len += 1;
         }
     }
@@ -62,7 +85,12 @@ impl<T> DayMap<T> {
 
     /// The days with their values, in order of day.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Jd, &T)> + '_ {
-        self.slots.iter().enumerate().filter_map(|(i, s)| s.as_deref().map(|v| (self.base + i as Jd, v)))
+        let near = self.slots.iter().enumerate().filter_map(|(i, s)| s.as_deref().map(|v| (self.base + i as Jd, v)));
+        let mut far: Vec<(Jd, &T)> = self.far.iter().map(|(d, v)| (*d, &**v)).collect();
+        far.sort_unstable_by_key(|(d, _)| *d);
+        let split = far.partition_point(|(d, _)| *d < self.base);
+        let after = far.split_off(split);
+        far.into_iter().chain(near).chain(after)
     }
 
     /// How many days have a value.
@@ -71,12 +99,18 @@ impl<T> DayMap<T> {
         self.len
     }
 
-    /// The index of `day`, growing the range to hold it.
-    fn make_room(&mut self, day: Jd) -> usize {
+    /// The index of `day`, growing the range to hold it; `None` when that would make the range
+    /// longer than `MAX_SPAN` (the day then lives in `far`).
+    fn make_room(&mut self, day: Jd) -> Option<usize> {
         if self.slots.is_empty() {
             self.base = day;
             self.slots.push(None);
-            return 0;
+            return Some(0);
+        }
+        let end = i64::from(self.base) + self.slots.len() as i64;
+        let (lo, hi) = (i64::from(day).min(i64::from(self.base)), (i64::from(day) + 1).max(end));
+        if hi - lo > MAX_SPAN {
+            return self.index(day);
         }
         if day < self.base {
             let extra = (self.base - day) as usize;
@@ -85,13 +119,13 @@ impl<T> DayMap<T> {
             slots.append(&mut self.slots);
             self.slots = slots;
             self.base = day;
-            return 0;
+            return Some(0);
         }
         let i = (day - self.base) as usize;
         if i >= self.slots.len() {
             self.slots.resize_with(i + 1, || None);
         }
-        i
+        Some(i)
     }
 }
 
@@ -118,5 +152,27 @@ mod tests {
         assert_eq!(m.get(7), Some(&9));
         m.insert(7, 1);
         assert_eq!(m.len(), 4);
+    }
+
+    #[test]
+    fn far_days_do_not_stretch_the_range() {
+        let mut m: DayMap<u32> = DayMap::default();
+        m.insert(1_000_000, 1);
+        m.insert(1_000_010, 2);
+        m.insert(3_000_000, 3); // far after
+        m.insert(-5, 4); // far before
+        *m.get_or_insert_with(3_000_000, || 0) += 10;
+        *m.get_or_insert_with(2_999_999, || 7) += 0;
+        assert!(m.slots.len() <= super::MAX_SPAN as usize);
+        assert_eq!(m.len(), 5);
+        assert_eq!(m.get(3_000_000), Some(&13));
+        assert_eq!(m.get(-5), Some(&4));
+        *m.get_mut(-5).unwrap() = 5;
+        assert_eq!(
+            m.iter().map(|(d, v)| (d, *v)).collect::<Vec<_>>(),
+            vec![(-5, 5), (1_000_000, 1), (1_000_010, 2), (2_999_999, 7), (3_000_000, 13)]
+        );
+        assert_eq!(m.get(1_000_005), None);
+        assert_eq!(m.get(4), None);
     }
 }

@@ -15,10 +15,9 @@ use crate::world::{Booking, IdRef, Series};
 pub(crate) struct IdTable {
     by_hash: FxHashMap<u64, IdRef>,
     overflow: FxHashMap<Box<str>, IdRef>,
-}
-
-fn hash(id: &str) -> u64 {
-    FxBuildHasher.hash_one(id)
+    /// Tests: every id hashes alike, so that every path of a clash runs.
+    #[cfg(test)]
+    collide: bool,
 }
 
 /// The id a reference names.
@@ -30,10 +29,18 @@ fn name<'a>(r: IdRef, bookings: &'a [Booking], series: &'a [Series]) -> &'a str 
 }
 
 impl IdTable {
+    fn hash(&self, id: &str) -> u64 {
+        #[cfg(test)]
+        if self.collide {
+            return 0;
+        }
+        FxBuildHasher.hash_one(id)
+    }
+
     /// What `id` names.
     #[inline]
     pub(crate) fn get(&self, id: &str, bookings: &[Booking], series: &[Series]) -> Option<IdRef> {
-        match self.by_hash.get(&hash(id)) {
+        match self.by_hash.get(&self.hash(id)) {
             Some(&r) if name(r, bookings, series) == id => Some(r),
             Some(_) => self.overflow.get(id).copied(),
             None => None,
@@ -43,7 +50,7 @@ impl IdTable {
     /// Records that `id` (already stored in the bookings or the series at `r`) names `r`. The
     /// caller has checked that `id` is not taken.
     pub(crate) fn insert(&mut self, id: &str, r: IdRef) {
-        match self.by_hash.entry(hash(id)) {
+        match self.by_hash.entry(self.hash(id)) {
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(r);
             }
@@ -71,18 +78,21 @@ impl IdTable {
 mod tests {
     use super::*;
 
-    /// Two ids with one hash: the second goes to the overflow map and both are found.
+    /// Every id with one hash: the first sits in the main map, the rest overflow; all are found,
+    /// none is taken twice, and an unknown id is unknown.
     #[test]
-    fn a_taken_hash_overflows() {
-        let series = vec![Series { id: "s".into(), occurrences: Vec::new() }];
-        let mut t = IdTable::default();
+    fn ids_with_one_hash_are_all_found() {
+        let series: Vec<Series> =
+            ["s", "t", "u"].iter().map(|id| Series { id: (*id).into(), occurrences: Vec::new() }).collect();
+        let mut t = IdTable { collide: true, ..IdTable::default() };
         t.insert("s", IdRef::Series(0));
-        // Pretend "x" hashes like "s": put it under "s"'s hash by hand, as `insert` would on a clash.
-        t.overflow.insert("x".into(), IdRef::Series(7));
-        t.by_hash.entry(hash("x")).or_insert(IdRef::Series(0));
-        assert_eq!(t.get("s", &[], &series), Some(IdRef::Series(0)));
-        assert_eq!(t.get("x", &[], &series), Some(IdRef::Series(7)));
-        assert_eq!(t.get("y", &[], &series), None);
-        assert_eq!(t.try_insert("s", IdRef::Series(3), &[], &series), Some(IdRef::Series(0)));
+        assert_eq!(t.try_insert("t", IdRef::Series(1), &[], &series), None);
+        assert_eq!(t.try_insert("u", IdRef::Series(2), &[], &series), None);
+        for (i, id) in ["s", "t", "u"].iter().enumerate() {
+            assert_eq!(t.get(id, &[], &series), Some(IdRef::Series(i as u32)), "{id}");
+            assert_eq!(t.try_insert(id, IdRef::Series(9), &[], &series), Some(IdRef::Series(i as u32)));
+        }
+        assert_eq!(t.get("v", &[], &series), None);
+        assert_eq!(t.overflow.len(), 2);
     }
 }

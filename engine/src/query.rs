@@ -301,7 +301,7 @@ impl World {
                 let rate = class.map_or(0, |c| rates.rules.payment_per_hour_yen[c as usize]);
                 let minutes = Self::billed_minutes(bk);
                 out.push(ClaimLine {
-                    booking: bk.id.to_string(),
+                    booking: self.booking_id(b),
                     child: child.spec.id.clone(),
                     payer: rates.spec.code.clone(),
                     date: date_of(day),

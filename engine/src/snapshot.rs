@@ -141,7 +141,11 @@ impl World {
             Err(e) => {
                 let value: serde_json::Value =
                     serde_json::from_str(text).map_err(|_| Error::invalid(format!("not valid JSON: {e}")))?;
-                Err(Error::invalid(crate::setup::parse_at::<Snapshot>(&value, "").err().unwrap_or(e.to_string())))
+                match crate::setup::parse_at::<Snapshot>(&value, "") {
+                    Err(at) => Err(Error::invalid(at)),
+                    // A form of a save the fast path does not read: restore it the slow way.
+                    Ok(snap) => World::restore(&snap),
+                }
             }
         }
     }

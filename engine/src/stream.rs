@@ -41,6 +41,17 @@ struct Save<'scope, 'env> {
     scope: &'scope std::thread::Scope<'scope, 'env>,
 }
 
+/// A save's field names (escaped or not, as serde's derive reads them).
+#[derive(serde::Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum Field {
+    Now,
+    Municipalities,
+    Facilities,
+    Children,
+    Bookings,
+}
+
 /// The setup read so far.
 #[derive(Default)]
 struct Setup {
@@ -57,19 +68,23 @@ impl<'de: 'scope, 'scope, 'env> Visitor<'de> for Save<'scope, 'env> {
         f.write_str("struct Snapshot")
     }
 
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+        Self::whole_seq(seq)
+    }
+
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut setup = Setup::default();
         // The bookings, once read: stored as they were parsed, or parsed before the setup was
         // complete and kept to be stored at the end.
         let mut stored: Option<Result<World, Error>> = None;
         let mut kept: Option<Vec<RecordIn<'de>>> = None;
-        while let Some(key) = map.next_key::<&str>()? {
+        while let Some(key) = map.next_key::<Field>()? {
             match key {
-                "now" => set(&mut setup.now, &mut map, "now")?,
-                "municipalities" => set(&mut setup.municipalities, &mut map, "municipalities")?,
-                "facilities" => set(&mut setup.facilities, &mut map, "facilities")?,
-                "children" => set(&mut setup.children, &mut map, "children")?,
-                "bookings" => {
+                Field::Now => set(&mut setup.now, &mut map, "now")?,
+                Field::Municipalities => set(&mut setup.municipalities, &mut map, "municipalities")?,
+                Field::Facilities => set(&mut setup.facilities, &mut map, "facilities")?,
+                Field::Children => set(&mut setup.children, &mut map, "children")?,
+                Field::Bookings => {
                     if stored.is_some() || kept.is_some() {
                         return Err(de::Error::duplicate_field("bookings"));
                     }
@@ -77,10 +92,6 @@ impl<'de: 'scope, 'scope, 'env> Visitor<'de> for Save<'scope, 'env> {
                         Some(parts) => stored = Some(store_while_parsing(self.scope, parts, &mut map)?),
                         None => kept = Some(map.next_value()?),
                     }
-                }
-                other => {
-                    map.next_value::<IgnoredAny>()?;
-                    return Err(de::Error::unknown_field(other, FIELDS));
                 }
             }
         }
@@ -91,6 +102,24 @@ impl<'de: 'scope, 'scope, 'env> Visitor<'de> for Save<'scope, 'env> {
         let parts = take_setup(&mut setup).ok_or_else(|| de::Error::missing_field(missing(&setup)))?;
         let count = bookings.len();
         Ok(World::restore_parts(parts.0, parts.1, parts.2, parts.3, bookings.into_iter(), count))
+    }
+}
+
+impl<'de: 'scope, 'scope, 'env> Save<'scope, 'env> {
+    /// The array form of a save (`[now, municipalities, facilities, children, bookings]`), which the
+    /// derived `Deserialize` accepts too: read whole, then restored.
+    fn whole_seq<S: SeqAccess<'de>>(mut seq: S) -> Result<Result<World, Error>, S::Error> {
+        let now: Now = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &"a save of 5 fields"))?;
+        let municipalities = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(1, &"a save of 5 fields"))?;
+        let facilities = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(2, &"a save of 5 fields"))?;
+        let children = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(3, &"a save of 5 fields"))?;
+        let bookings: Vec<RecordIn<'de>> =
+            seq.next_element()?.ok_or_else(|| de::Error::invalid_length(4, &"a save of 5 fields"))?;
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            return Err(de::Error::invalid_length(6, &"a save of 5 fields"));
+        }
+        let count = bookings.len();
+        Ok(World::restore_parts(now, municipalities, facilities, children, bookings.into_iter(), count))
     }
 }
 

@@ -205,8 +205,16 @@ impl World {
             let facility =
                 w.facility_ix(&b.facility).map_err(|_| Error::invalid(format!("bookings[{i}].facility: unknown")))?;
             let band = Band::new(b.from, b.to).map_err(|e| Error::invalid(format!("bookings[{i}]: {e}")))?;
+            let twice = || Error::invalid(format!("bookings[{i}].id: {:?} is listed twice", b.id));
             let occurrence = match b.id.split_once('#') {
-                None => None,
+                None => {
+                    crate::booking::valid_id(&b.id)
+                        .map_err(|e| Error::invalid(format!("bookings[{i}].{}", e.detail().unwrap_or("id"))))?;
+                    if w.lookup(&b.id).is_some() {
+                        return Err(twice());
+                    }
+                    None
+                }
                 Some((sid, k)) => {
                     let k = crate::world::occurrence_number(k)
                         .filter(|_| !sid.is_empty())
@@ -215,6 +223,13 @@ impl World {
                         w.series.push(Series { id: sid.into(), occurrences: Vec::new() });
                         (w.series.len() - 1) as u32
                     });
+                    if w.series[s as usize]
+                        .occurrences
+                        .iter()
+                        .any(|o| w.bookings[*o as usize].occurrence == Some((s, k)))
+                    {
+                        return Err(twice());
+                    }
                     Some((s, k))
                 }
             };
@@ -233,7 +248,9 @@ impl World {
             }
         }
         for (sid, s) in series {
-            w.ids.insert(&sid, IdRef::Series(s));
+            if w.ids.try_insert(&sid, IdRef::Series(s), &w.bookings, &w.series).is_some() {
+                return Err(Error::invalid(format!("bookings: series id {sid:?} is also a booking's id")));
+            }
         }
         Ok(w)
     }
