@@ -324,13 +324,44 @@ fn tokens_expire() {
 fn login_attempts_are_limited_by_default() {
     // Started without --no-rate-limit (the default).
     let server = start_limited(support::temp_dir("limit"));
-    server.seed(fixture(1, 3));
-    let mut c = server.client();
+    server.seed(fixture(2, 3));
+    let mut attacker = server.client(); // 127.0.0.1
     for _ in 0..5 {
-        assert_eq!(c.login("parent0@t.jp", "wrong-password-0").status, 401);
+        assert_eq!(attacker.login("parent0@t.jp", "wrong-password-0").status, 401);
     }
-    let r = c.login("parent0@t.jp", "parent-password-1");
-    assert_eq!(r.status, 429, "the right password is refused too while the account is limited");
+    let r = attacker.login("parent0@t.jp", "parent-password-1");
+    assert_eq!(r.status, 429, "the right password is refused too from the address that guessed");
+    assert_eq!(r.header("retry-after"), Some("60"), "the first wait is a minute");
+
+    // The owner, from another address, is not locked out by someone guessing at the address.
+    let mut owner = server.client().from_address("127.0.0.2");
+    assert_eq!(owner.login("parent0@t.jp", "parent-password-1").status, 200);
+
+    // The wait ends on the server's clock (no sleeping); the next failure doubles it.
+    attacker.post("/api/test/now", &json!({"now": "2026-01-13T09:01"}));
+    assert_eq!(attacker.login("parent0@t.jp", "wrong-password-0").status, 401);
+    let r = attacker.login("parent0@t.jp", "parent-password-1");
+    assert_eq!((r.status, r.header("retry-after")), (429, Some("120")));
+    attacker.post("/api/test/now", &json!({"now": "2026-01-13T09:03"}));
+    assert_eq!(attacker.login("parent0@t.jp", "parent-password-1").status, 200, "the wait is over");
+}
+
+#[test]
+fn one_address_guessing_across_accounts_is_limited() {
+    let server = start_limited(support::temp_dir("limit-address"));
+    server.seed(fixture(5, 3));
+    let mut guesser = server.client().from_address("127.0.0.3");
+    // 20 failures over many accounts (never 5 on one): then the address waits, whatever the account.
+    for k in 0..20 {
+        let r = guesser.login(&format!("parent{}@t.jp", k % 5), "wrong-password-0");
+        assert_eq!(r.status, 401, "attempt {k}");
+    }
+    let r = guesser.login("parent1@t.jp", "parent-password-1");
+    assert_eq!((r.status, r.header("retry-after")), (429, Some("900")), "{}", r.text);
+    // Another address is not limited by it; the window slides on the server's clock.
+    assert_eq!(server.client().login("parent1@t.jp", "parent-password-1").status, 200);
+    guesser.post("/api/test/now", &json!({"now": "2026-01-13T09:15"}));
+    assert_eq!(guesser.login("parent1@t.jp", "parent-password-1").status, 200);
 }
 
 fn start_limited(dir: std::path::PathBuf) -> Server {

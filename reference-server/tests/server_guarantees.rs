@@ -191,7 +191,7 @@ fn two_hundred_clients_race_for_the_last_three_places() {
     let addr = server.addr.clone();
     let clients: Vec<Client> = (0..200)
         .map(|k| {
-            let mut c = Client { addr: addr.clone(), cookie: None, csrf: None };
+            let mut c = Client { addr: addr.clone(), cookie: None, csrf: None, source: None };
             assert_eq!(c.login(&format!("parent{k}@t.jp"), "parent-password-1").status, 200);
             c
         })

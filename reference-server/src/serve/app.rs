@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tsuen::{Code, World};
 
-use super::auth::{Account, Limiter, Session};
+use super::auth::{Account, Session};
 use super::clock::ServerClock;
+use super::limiter::Limiter;
 use super::store::{Store, StoreError};
 use super::writer::{AfterCommit, Ctx, Job};
 

@@ -8,6 +8,7 @@ mod clock;
 mod codes;
 mod daystore;
 mod demo;
+mod limiter;
 mod mail;
 mod store;
 mod writer;
@@ -175,7 +176,7 @@ async fn serve(config: Config) -> Result<(), String> {
         writer: Mutex::new(Some(sender)),
         accounts: RwLock::new(accounts),
         sessions: RwLock::new(sessions),
-        limiter: Mutex::new(auth::Limiter::default()),
+        limiter: Mutex::new(limiter::Limiter::default()),
         settings,
         reader: Mutex::new(Box::new(reader)),
         numbers: RwLock::new(numbers),

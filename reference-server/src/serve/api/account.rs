@@ -84,13 +84,15 @@ async fn login(
     let email = req.email.trim().to_lowercase();
     let address = client_address(&headers, Some(peer));
     let limited = !app.settings.no_rate_limit;
-    if limited && !app.limiter.lock().expect("limiter").allows(&email, &address) {
-        return Err(ApiError::new(
+    if limited && let Err(wait) = app.limiter.lock().expect("limiter").check(&email, &address, app.clock.now()) {
+        let seconds = wait.whole_seconds().max(1);
+        let e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
-            "Too many failed attempts: try again later.",
+            format!("Too many failed attempts: try again in {seconds} seconds."),
             "ログインの失敗が続いたため、しばらくしてからお試しください。",
-        ));
+        );
+        return Ok(([(header::RETRY_AFTER, seconds.to_string())], e).into_response());
     }
     let account = app
         .accounts
@@ -114,7 +116,7 @@ async fn login(
     .map_err(ApiError::internal)?;
     let Some(account) = account.filter(|_| ok) else {
         if limited {
-            app.limiter.lock().expect("limiter").failed(&email, &address);
+            app.limiter.lock().expect("limiter").failed(&email, &address, app.clock.now());
         }
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -123,7 +125,7 @@ async fn login(
             "メールアドレスまたはパスワードが正しくありません。",
         ));
     };
-    app.limiter.lock().expect("limiter").succeeded(&email);
+    app.limiter.lock().expect("limiter").succeeded(&email, &address);
     let token = new_token();
     let csrf = new_token();
     let hash = token_hash(&token);
