@@ -320,6 +320,52 @@ fn tokens_expire() {
     assert_eq!(again.login("parent0@t.jp", "a-new-password-22").status, 200);
 }
 
+fn count(server: &Server, table: &str) -> i64 {
+    let db = rusqlite::Connection::open(server.data.join("tsuen.sqlite3")).unwrap();
+    db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+fn median_ms(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[test]
+fn a_reset_for_an_unknown_address_does_the_same_work_as_for_a_known_one() {
+    let server = Server::start("reset-work", "2026-01-13T09:00", &[]);
+    server.seed(fixture(1, 3));
+    let anon = server.client();
+    let reset = |email: &str| {
+        let t = std::time::Instant::now();
+        let r = anon.post("/api/password/reset", &json!({"email": email, "email_confirmation": email}));
+        (r, t.elapsed().as_secs_f64() * 1000.0)
+    };
+    // The same writes: one token row and one mail each, committed before the answer.
+    let (tokens, mails) = (count(&server, "tokens"), count(&server, "outbox"));
+    let (known, _) = reset("parent0@t.jp");
+    assert_eq!((count(&server, "tokens"), count(&server, "outbox")), (tokens + 1, mails + 1));
+    let (unknown, _) = reset("nobody@t.jp");
+    assert_eq!((count(&server, "tokens"), count(&server, "outbox")), (tokens + 2, mails + 2));
+    assert_eq!(
+        (known.status, &known.body, known.header("content-type")),
+        (202, &unknown.body, unknown.header("content-type"))
+    );
+    // The unknown address is told there is no account; only the known one gets a link.
+    let mut city = server.client();
+    city.login("city@t.jp", "city-password-1");
+    assert!(mail_to(&city, "parent0@t.jp")[0]["body"].as_str().unwrap().contains("password?token="));
+    let nobody = mail_to(&city, "nobody@t.jp");
+    assert!(!nobody[0]["body"].as_str().unwrap().contains("token="), "{}", nobody[0]["body"]);
+    // And about the same time (alternating, medians, a generous margin: both wait for a commit).
+    let (mut k, mut u) = (Vec::new(), Vec::new());
+    for i in 0..9 {
+        k.push(reset("parent0@t.jp").1);
+        u.push(reset(&format!("nobody{i}@t.jp")).1);
+    }
+    let (k, u) = (median_ms(k), median_ms(u));
+    assert!(u * 5.0 >= k && k * 5.0 >= u, "known {k:.2} ms, unknown {u:.2} ms");
+}
+
 #[test]
 fn login_attempts_are_limited_by_default() {
     // Started without --no-rate-limit (the default).

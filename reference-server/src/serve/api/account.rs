@@ -234,33 +234,36 @@ async fn reset_request(State(app): State<App>, body: Bytes) -> Result<(StatusCod
             "メールアドレス（確認）が一致しません。",
         ));
     }
+    // Known or not, the same work: a fresh token, its hash, one token row, one mail, one durable
+    // commit. An unknown address gets a token bound to no account (it sets no password; pruned when
+    // it expires) and a mail saying there is no account, so neither the answer nor its time tells.
     let account = app.accounts.read().expect("accounts").by_email.get(&email).copied();
-    if let Some(id) = account {
-        let token = new_token();
-        let base = app.settings.base_url.clone();
-        app.write(move |ctx| {
-            let now = ctx.clock.now();
-            ctx.db.insert_token(&NewToken {
-                hash: &token_hash(&token),
-                purpose: "reset",
-                account: Some(id),
-                email: None,
-                municipality: None,
-                expires_at: &stamp(now + Duration::minutes(30)),
-            })?;
-            queue(
-                ctx.db,
-                &email,
-                "【つうえんポータル】パスワードの再設定",
-                &format!(
-                    "パスワード再設定のリクエストを受け付けました。\n次のリンクから30分以内に新しいパスワードを設定してください。\n\n\
-                     {base}/password?token={token}\n\nお心当たりのない場合は、このメールを破棄してください。"
-                ),
-                now,
-            )?;
-            Ok(((), None))
-        })
-        .await?;
-    }
+    let token = new_token();
+    let base = app.settings.base_url.clone();
+    app.write(move |ctx| {
+        let now = ctx.clock.now();
+        ctx.db.insert_token(&NewToken {
+            hash: &token_hash(&token),
+            purpose: "reset",
+            account,
+            email: None,
+            municipality: None,
+            expires_at: &stamp(now + Duration::minutes(30)),
+        })?;
+        let body = if account.is_some() {
+            format!(
+                "パスワード再設定のリクエストを受け付けました。\n次のリンクから30分以内に新しいパスワードを設定してください。\n\n\
+                 {base}/password?token={token}\n\nお心当たりのない場合は、このメールを破棄してください。"
+            )
+        } else {
+            format!(
+                "パスワード再設定のリクエストを受け付けましたが、このメールアドレスで登録されたアカウントはありません。\n\
+                 利用申請は次のページからできます。\n\n{base}/\n\nお心当たりのない場合は、このメールを破棄してください。"
+            )
+        };
+        queue(ctx.db, &email, "【つうえんポータル】パスワードの再設定", &body, now)?;
+        Ok(((), None))
+    })
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"status": "sent_if_registered"}))))
 }
