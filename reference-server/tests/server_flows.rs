@@ -367,6 +367,32 @@ fn a_reset_for_an_unknown_address_does_the_same_work_as_for_a_known_one() {
 }
 
 #[test]
+fn expired_sessions_and_tokens_are_pruned_by_the_server_clock() {
+    let server = Server::start("prune", "2026-01-13T09:00", &[]);
+    server.seed(fixture(2, 3));
+    let anon = server.client();
+    let mut p0 = server.client();
+    assert_eq!(p0.login("parent0@t.jp", "parent-password-1").status, 200);
+    anon.post("/api/password/reset", &json!({"email": "parent1@t.jp", "email_confirmation": "parent1@t.jp"}));
+    assert_eq!((count(&server, "sessions"), count(&server, "tokens")), (1, 1));
+    // 09:29: the reset link (30 min) and the session (12 h) still stand.
+    let r = anon.post("/api/test/now", &json!({"now": "2026-01-13T09:29"}));
+    assert_eq!(r.body["pruned"], json!({"sessions": 0, "tokens": 0}), "{}", r.text);
+    // 09:30: the link has expired and is deleted; a later session is untouched.
+    let mut p1 = server.client();
+    assert_eq!(p1.login("parent1@t.jp", "parent-password-1").status, 200);
+    let r = anon.post("/api/test/now", &json!({"now": "2026-01-13T09:30"}));
+    assert_eq!(r.body["pruned"], json!({"sessions": 0, "tokens": 1}), "{}", r.text);
+    assert_eq!((count(&server, "sessions"), count(&server, "tokens")), (2, 0));
+    // 21:00: p0's session (from 09:00) has expired and is gone from memory and disk; p1's (09:30) stays.
+    let r = anon.post("/api/test/now", &json!({"now": "2026-01-13T21:00"}));
+    assert_eq!(r.body["pruned"], json!({"sessions": 1, "tokens": 0}), "{}", r.text);
+    assert_eq!(count(&server, "sessions"), 1);
+    assert_eq!(p0.get("/api/me").status, 401);
+    assert_eq!(p1.get("/api/me").status, 200);
+}
+
+#[test]
 fn login_attempts_are_limited_by_default() {
     // Started without --no-rate-limit (the default).
     let server = start_limited(support::temp_dir("limit"));

@@ -10,6 +10,7 @@ mod daystore;
 mod demo;
 mod limiter;
 mod mail;
+mod prune;
 mod store;
 mod writer;
 
@@ -186,6 +187,7 @@ async fn serve(config: Config) -> Result<(), String> {
         eprintln!("tsuen: demo data loaded (accounts in README.md)");
     }
     let mailer = mail::spawn(shared.clone());
+    let pruner = prune::spawn(shared.clone());
     let router = api::router(shared.clone());
     println!("tsuen: listening on http://{addr}");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -194,6 +196,7 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     eprintln!("tsuen: stopping");
     mailer.abort();
+    pruner.abort();
     shared.writer.lock().expect("writer").take();
     drop(shared);
     let conn = writer.join().map_err(|_| "the writer thread failed".to_owned())?;

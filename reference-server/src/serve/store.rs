@@ -185,6 +185,8 @@ pub(crate) trait Store: super::daystore::DayStore {
     fn insert_token(&self, t: &NewToken<'_>) -> Result<()>;
     fn token(&self, hash: &str, purpose: &str) -> Result<Option<TokenRow>>;
     fn mark_token_used(&self, hash: &str, at: &str) -> Result<()>;
+    /// Deletes the tokens expired at `now` (used or not: an expired link is refused either way).
+    fn prune_tokens(&self, now: time::OffsetDateTime) -> Result<usize>;
 
     fn insert_registration(&self, email: &str, municipality: &str, data: &str, created_at: &str) -> Result<i64>;
     fn registration(&self, id: i64, municipality: &str) -> Result<Option<RegistrationRow>>;
@@ -377,6 +379,22 @@ impl Store for Connection {
     fn mark_token_used(&self, hash: &str, at: &str) -> Result<()> {
         self.execute("UPDATE tokens SET used_at = ?1 WHERE token_hash = ?2", params![at, hash])?;
         Ok(())
+    }
+
+    fn prune_tokens(&self, now: time::OffsetDateTime) -> Result<usize> {
+        // Stamps carry their offset: compare them as times, not as text.
+        let mut stmt = self.prepare("SELECT token_hash, expires_at FROM tokens")?;
+        let expired: Vec<String> = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .filter_map(|row| row.ok())
+            .filter(|(_, at)| super::clock::parse_stamp(at).is_none_or(|t| t <= now))
+            .map(|(hash, _)| hash)
+            .collect();
+        let mut delete = self.prepare("DELETE FROM tokens WHERE token_hash = ?1")?;
+        for hash in &expired {
+            delete.execute(params![hash])?;
+        }
+        Ok(expired.len())
     }
 
     fn insert_registration(&self, email: &str, municipality: &str, data: &str, created_at: &str) -> Result<i64> {

@@ -298,7 +298,9 @@ async fn set_now(State(app): State<App>, _headers: HeaderMap, body: Bytes) -> Re
     if !app.clock.set(now) {
         return Err(ApiError::field("now", "The clock is the system's (start with --now).", "時計は変更できません。"));
     }
-    Ok(Json(json!({"now": now.to_string()})))
+    // What expired at the new now goes at once (the periodic pruner runs on real time).
+    let pruned = crate::serve::prune::once(&app).await?;
+    Ok(Json(json!({"now": now.to_string(), "pruned": {"sessions": pruned.sessions, "tokens": pruned.tokens}})))
 }
 
 #[derive(Deserialize)]
