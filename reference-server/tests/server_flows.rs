@@ -406,7 +406,7 @@ fn login_attempts_are_limited_by_default() {
     assert_eq!(r.header("retry-after"), Some("60"), "the first wait is a minute");
 
     // The owner, from another address, is not locked out by someone guessing at the address.
-    let mut owner = server.client().from_address("127.0.0.2");
+    let mut owner = server.client().at_address("127.0.0.2");
     assert_eq!(owner.login("parent0@t.jp", "parent-password-1").status, 200);
 
     // The wait ends on the server's clock (no sleeping); the next failure doubles it.
@@ -422,7 +422,7 @@ fn login_attempts_are_limited_by_default() {
 fn one_address_guessing_across_accounts_is_limited() {
     let server = start_limited(support::temp_dir("limit-address"));
     server.seed(fixture(5, 3));
-    let mut guesser = server.client().from_address("127.0.0.3");
+    let mut guesser = server.client().at_address("127.0.0.3");
     // 20 failures over many accounts (never 5 on one): then the address waits, whatever the account.
     for k in 0..20 {
         let r = guesser.login(&format!("parent{}@t.jp", k % 5), "wrong-password-0");

@@ -179,7 +179,7 @@ impl Client {
     }
 
     /// The same client connecting from another local address.
-    pub fn from_address(mut self, ip: &str) -> Client {
+    pub fn at_address(mut self, ip: &str) -> Client {
         self.source = Some(ip.parse().unwrap());
         self
     }
