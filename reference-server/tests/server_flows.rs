@@ -171,6 +171,24 @@ fn registration_certification_password_login_interview_and_booking() {
 }
 
 #[test]
+fn availability_search_and_the_household_view_answer_as_documented() {
+    // Every response here is also checked against /openapi.json by the test client.
+    let server = Server::start("reads", "2026-01-13T09:00", &[]);
+    server.seed(fixture(1, 3));
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    let r = p.get("/api/facilities/daredemo/regular?date=2026-01-21&weeks=3&from=10:00&to=11:00&child=k0");
+    assert_eq!((r.status, &r.body["weeks"]), (200, &json!([2, 2, 2])), "{}", r.text);
+    let q = "municipality=131016&kind=flexible&date=2026-01-21&from=10:00&to=11:00&child=k0";
+    let r = p.get(&format!("/api/search?{q}"));
+    assert_eq!((r.status, &r.body["facilities"]), (200, &json!(["daredemo"])), "{}", r.text);
+    assert_eq!(book(&p, "k0", "daredemo", "flexible", "2026-01-21", "10:00", "11:00").status, 201);
+    let r = p.get("/api/view?from=2026-01-19&days=7&facility=daredemo");
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("daredemo"), "{}", r.text);
+}
+
+#[test]
 fn late_cancellation_is_announced_and_billed() {
     let server = Server::start("late", "2026-01-13T09:00", &[]);
     server.seed(fixture(1, 3));

@@ -96,6 +96,60 @@ fn the_matrix_covers_every_route() {
     assert_eq!(routes_of(&doc), expected, "the route table and this test's matrix must list the same routes");
 }
 
+#[test]
+fn every_route_documents_its_success_and_errors_and_the_checker_bites() {
+    let server = Server::start("schemas", "2026-01-13T09:00", &[]);
+    let doc = server.client().get("/openapi.json").body;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert_eq!(
+                responses["default"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/Error"
+            );
+            let (status, ok) = responses.iter().find(|(k, _)| *k != "default").expect("a success response");
+            assert!(["200", "201", "202"].contains(&status.as_str()), "{method} {path}");
+            let (media, content) = ok["content"].as_object().unwrap().iter().next().unwrap();
+            let name = content["schema"]["$ref"].as_str().unwrap().trim_start_matches("#/components/schemas/");
+            let schema = &doc["components"]["schemas"][name];
+            assert!(schema.is_object(), "{method} {path}: schema {name} is defined");
+            if media == "application/json" && !schema["description"].as_str().unwrap_or("").contains("engine's") {
+                assert!(
+                    schema.get("properties").is_some() || schema.get("oneOf").is_some(),
+                    "{method} {path}: {name} says what it holds"
+                );
+            }
+        }
+    }
+    // The checker the HTTP tests run on every response refuses what the document does not say.
+    let booking = json!({"$ref": "#/components/schemas/Booking"});
+    let good = p_booking();
+    support::openapi::validate(&doc, &booking, &good, "$").unwrap();
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().remove("status");
+    let mut extra = good.clone();
+    extra["secret"] = json!(1);
+    let mut wrong = good.clone();
+    wrong["status"] = json!("booked");
+    let mut typed = good.clone();
+    typed["hours"] = json!("1.0");
+    for bad in [missing, extra, wrong, typed] {
+        assert!(support::openapi::validate(&doc, &booking, &bad, "$").is_err(), "{bad}");
+    }
+    // axum's own refusals are the JSON error too.
+    let r = server.client().request("DELETE", "/api/bookings", None, b"", &[]);
+    assert_eq!((r.status, r.body["error"].as_str()), (405, Some("method_not_allowed")));
+    let r = server.client().get("/api/nowhere");
+    assert_eq!((r.status, r.body["error"].as_str()), (404, Some("not_found")));
+}
+
+fn p_booking() -> Value {
+    json!({"number": 1, "id": "b1", "kind": "flexible", "status": "provisional", "is_today": false,
+           "date": "2026-01-21", "from": "10:00", "to": "11:00", "hours": 1.0, "facility": "daredemo",
+           "facility_name": "誰でもこども園", "child": "k0", "child_name": "こども0", "fee_yen": 300,
+           "check_in": null, "check_out": null})
+}
+
 fn login(server: &Server, who: &str) -> Client {
     let mut c = server.client();
     let (email, pw) = match who {

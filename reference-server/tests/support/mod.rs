@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+pub mod openapi;
 pub mod people;
 
 pub struct Server {
@@ -134,7 +135,22 @@ pub struct Client {
 }
 
 impl Client {
+    /// A request; its response is checked against the server's OpenAPI document.
     pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+        extra: &[(&str, &str)],
+    ) -> Resp {
+        let r = self.request_unchecked(method, path, content_type, body, extra);
+        openapi::check(&self.addr, method, path, &r);
+        r
+    }
+
+    /// A request whose response is not checked.
+    pub fn request_unchecked(
         &self,
         method: &str,
         path: &str,

@@ -30,6 +30,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Log in with e-mail and password: sets the session cookie, returns the CSRF token",
             body: Some("Login"),
+            response: (200, "LoggedIn"),
             handler: || post(login),
         },
         Route {
@@ -38,6 +39,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: ALL_ROLES,
             summary: "Log out",
             body: None,
+            response: (200, "Status"),
             handler: || post(logout),
         },
         Route {
@@ -46,6 +48,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: ALL_ROLES,
             summary: "The logged-in account and its CSRF token",
             body: None,
+            response: (200, "Me"),
             handler: || get(me),
         },
         Route {
@@ -54,6 +57,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Set a password with a mailed single-use link's token (account issue: 24 h; reset: 30 min)",
             body: Some("SetPassword"),
+            response: (200, "Status"),
             handler: || post(set_password),
         },
         Route {
@@ -62,6 +66,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Ask for a password reset link (always 202)",
             body: Some("ResetRequest"),
+            response: (202, "Status"),
             handler: || post(reset_request),
         },
     ]
