@@ -6,6 +6,7 @@
 
 use crate::clock::Jd;
 
+#[derive(Clone)]
 pub(crate) struct DayMap<T> {
     base: Jd,
     slots: Vec<Option<Box<T>>>,

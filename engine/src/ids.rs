@@ -11,7 +11,7 @@ use rustc_hash::FxBuildHasher;
 
 use crate::world::{Booking, IdRef, Series};
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct IdTable {
     table: HashTable<(u64, IdRef)>,
 }
