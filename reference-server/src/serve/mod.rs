@@ -162,8 +162,10 @@ async fn serve(config: Config) -> Result<(), String> {
         world.booking_count(),
         last_seq
     );
+    // The writer decides on its own copy; readers see a write only once it is committed (writer.rs).
+    let for_writer = world.clone();
     let world = Arc::new(RwLock::new(world));
-    let (sender, writer) = writer::spawn(conn, world.clone(), clock.clone());
+    let (sender, writer) = writer::spawn(conn, for_writer, world.clone(), clock.clone());
     let reader = store::open_reader(&db_path).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(&config.addr).await.map_err(|e| format!("{}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;

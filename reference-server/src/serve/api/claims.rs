@@ -287,8 +287,8 @@ async fn close(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Resul
             }
             let lines = {
                 let world = ctx.world();
-                let mut lines = live(&world, &m, month)?;
-                lines.extend(corrections(ctx.db, &world, &m, month)?);
+                let mut lines = live(world, &m, month)?;
+                lines.extend(corrections(ctx.db, world, &m, month)?);
                 lines
             };
             let total: i64 = lines.iter().map(|l| l.yen).sum();
