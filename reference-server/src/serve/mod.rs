@@ -93,12 +93,26 @@ pub(crate) fn run(args: &[String]) -> std::process::ExitCode {
     }
 }
 
+/// How long each step of a start took (printed: the restart figure is their sum plus the bind).
+#[derive(Default)]
+struct StartTimes {
+    snapshot_read: std::time::Duration,
+    snapshot_parse: std::time::Duration,
+    replay: std::time::Duration,
+}
+
 /// Restores the world: the latest snapshot, then every event after it, each at its own now.
-fn restore(db: &dyn Store, now: Now) -> Result<(World, i64), String> {
-    let (mut world, from) = match db.latest_snapshot().map_err(|e| e.to_string())? {
+fn restore(db: &dyn Store, now: Now, times: &mut StartTimes) -> Result<(World, i64), String> {
+    let t = std::time::Instant::now();
+    let snapshot = db.latest_snapshot().map_err(|e| e.to_string())?;
+    times.snapshot_read = t.elapsed();
+    let t = std::time::Instant::now();
+    let (mut world, from) = match snapshot {
         Some((seq, json)) => (World::from_json(&json).map_err(|e| format!("snapshot {seq}: {e}"))?, seq),
         None => (World::new(now), 0),
     };
+    times.snapshot_parse = t.elapsed();
+    let t = std::time::Instant::now();
     let events = db.events_after(from).map_err(|e| e.to_string())?;
     let mut last = from;
     for (seq, at, op) in events {
@@ -107,6 +121,7 @@ fn restore(db: &dyn Store, now: Now) -> Result<(World, i64), String> {
         world.apply(&op).map_err(|e| format!("event {seq} no longer applies: {e}"))?;
         last = seq;
     }
+    times.replay = t.elapsed();
     Ok((world, last))
 }
 
@@ -150,10 +165,14 @@ async fn serve(config: Config) -> Result<(), String> {
         Some(now) => ServerClock::fixed(now),
         None => ServerClock::System,
     });
-    let (world, last_seq) = restore(&conn, clock.engine_now())?;
+    let started = std::time::Instant::now();
+    let mut times = StartTimes::default();
+    let (world, last_seq) = restore(&conn, clock.engine_now(), &mut times)?;
+    let t = std::time::Instant::now();
     let accounts = load_accounts(&conn).map_err(|e| e.to_string())?;
     let sessions = load_sessions(&conn).map_err(|e| e.to_string())?;
     let numbers = load_numbers(&conn).map_err(|e| e.to_string())?;
+    let portal_rows = t.elapsed();
     let fresh = accounts.by_id.is_empty() && last_seq == 0;
     eprintln!(
         "tsuen: {} restored: {} facilities, {} bookings, {} events",
@@ -163,7 +182,9 @@ async fn serve(config: Config) -> Result<(), String> {
         last_seq
     );
     // The writer decides on its own copy; readers see a write only once it is committed (writer.rs).
+    let t = std::time::Instant::now();
     let for_writer = world.clone();
+    let copy = t.elapsed();
     let world = Arc::new(RwLock::new(world));
     let (sender, writer) = writer::spawn(conn, for_writer, world.clone(), clock.clone());
     let reader = store::open_reader(&db_path).map_err(|e| e.to_string())?;
@@ -191,6 +212,17 @@ async fn serve(config: Config) -> Result<(), String> {
     let mailer = mail::spawn(shared.clone());
     let pruner = prune::spawn(shared.clone());
     let router = api::router(shared.clone());
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    eprintln!(
+        "tsuen: ready in {:.0} ms (snapshot read {:.0}, parsed {:.0}, log replayed {:.0}, portal rows {:.0}, \
+         writer's copy {:.0})",
+        ms(started.elapsed()),
+        ms(times.snapshot_read),
+        ms(times.snapshot_parse),
+        ms(times.replay),
+        ms(portal_rows),
+        ms(copy)
+    );
     println!("tsuen: listening on http://{addr}");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
