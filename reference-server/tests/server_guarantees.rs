@@ -496,3 +496,47 @@ fn mail_goes_out_over_smtp_and_its_links_work() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+fn snapshot_files(server: &Server) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(&server.data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("snapshot-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_clean_stop_writes_the_snapshot_to_a_file_and_a_start_restores_from_it() {
+    let mut server = Server::start("snapshot", "2026-01-13T09:00", &[]);
+    server.seed(fixture(1, 3));
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    let b = json!({"child": "k0", "facility": "daredemo", "kind": "flexible", "date": "2026-01-21", "from": "10:00", "to": "11:00"});
+    assert_eq!(p.post("/api/bookings", &b).status, 201);
+    assert!(server.stop().success());
+    let first = snapshot_files(&server);
+    assert_eq!(first.len(), 1, "{first:?}");
+    let db = rusqlite::Connection::open(server.data.join("tsuen.sqlite3")).unwrap();
+    let (world, file): (String, String) =
+        db.query_row("SELECT world, file FROM snapshots", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((world.as_str(), file.as_str()), ("", first[0].as_str()), "the row names the file");
+    drop(db);
+
+    // The start restores from the file (the log after it is empty); a later stop replaces it.
+    let mut server = Server::start_in(server.data.clone(), "2026-01-13T09:00", &[], &[]);
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    assert_eq!(p.get("/api/bookings/1").body["status"], "provisional");
+    let b = json!({"child": "k0", "facility": "daredemo", "kind": "flexible", "date": "2026-01-22", "from": "10:00", "to": "11:00"});
+    assert_eq!(p.post("/api/bookings", &b).status, 201);
+    assert!(server.stop().success());
+    let second = snapshot_files(&server);
+    assert_eq!(second.len(), 1, "the older snapshot file is removed: {second:?}");
+    assert_ne!(second, first);
+    let server = Server::start_in(server.data.clone(), "2026-01-13T09:00", &[], &[]);
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    assert_eq!(p.get("/api/bookings").body["bookings"].as_array().unwrap().len(), 2);
+}
