@@ -145,7 +145,7 @@ impl Client {
         extra: &[(&str, &str)],
     ) -> Resp {
         let r = self.request_unchecked(method, path, content_type, body, extra);
-        openapi::check(&self.addr, method, path, &r);
+        openapi::check(&self.addr, method, path, body, &r);
         r
     }
 

@@ -51,8 +51,10 @@ fn template<'a>(doc: &'a Value, method: &str, path: &str) -> Option<(&'a str, &'
     best.map(|(_, t, op)| (t, op))
 }
 
-/// Checks one response against the document; panics with what is wrong.
-pub fn check(addr: &str, method: &str, path: &str, r: &Resp) {
+/// Checks one response against the document, and the JSON body sent when the route took it (a
+/// success means the server accepted it: the documented request schema must accept it too); panics
+/// with what is wrong.
+pub fn check(addr: &str, method: &str, path: &str, sent: &[u8], r: &Resp) {
     if path == "/openapi.json" {
         return;
     }
@@ -65,6 +67,13 @@ pub fn check(addr: &str, method: &str, path: &str, r: &Resp) {
             .unwrap_or_else(|e| panic!("{method} {path} → {}: {e}\n{}", r.status, r.text));
         return;
     };
+    if r.status < 300
+        && let Some(schema) = op.get("requestBody").map(|b| &b["content"]["application/json"]["schema"])
+    {
+        let body: Value = serde_json::from_slice(sent).unwrap_or(Value::Null);
+        validate(doc, schema, &body, "$")
+            .unwrap_or_else(|e| panic!("{method} {t}: accepted a request body the document refuses: {e}"));
+    }
     let responses = &op["responses"];
     let declared = responses.get(r.status.to_string()).or_else(|| responses.get("default"));
     let declared = declared.unwrap_or_else(|| panic!("{method} {t}: status {} is not documented", r.status));

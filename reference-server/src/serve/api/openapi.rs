@@ -10,6 +10,7 @@ use super::{routes, schemas};
 pub(crate) fn document() -> Value {
     let mut paths: Map<String, Value> = Map::new();
     let mut schemas = schemas::all();
+    let requests = schemas::requests();
     for r in routes() {
         let (status, schema) = r.response;
         assert!(schemas.contains_key(schema), "{} {}: no schema {schema}", r.method, r.path);
@@ -27,7 +28,9 @@ pub(crate) fn document() -> Value {
             op["security"] = json!([{"session": []}]);
         }
         if let Some(body) = r.body {
-            schemas.entry(body.to_owned()).or_insert_with(|| json!({"type": "object"}));
+            let schema =
+                requests.get(body).unwrap_or_else(|| panic!("{} {}: no request schema {body}", r.method, r.path));
+            schemas.insert(body.to_owned(), schema.clone());
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{body}")}}}});
         }
         let params: Vec<Value> = r

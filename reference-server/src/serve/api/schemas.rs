@@ -403,6 +403,79 @@ pub(super) fn all() -> Map<String, Value> {
     list.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
+/// Every request body schema by name (the handlers' `deny_unknown_fields` structs: closed objects;
+/// a field with a serde default is optional).
+pub(super) fn requests() -> Map<String, Value> {
+    let extra = || obj(&[("item", s()), ("price_yen", int()), ("?quantity", int())]);
+    let list: Vec<(&str, Value)> = vec![
+        ("Login", obj(&[("email", s()), ("password", s())])),
+        ("SetPassword", obj(&[("token", s()), ("password", s()), ("password_confirmation", s())])),
+        ("ResetRequest", obj(&[("email", s()), ("email_confirmation", s())])),
+        ("ApplicationRequest", obj(&[("email", s()), ("municipality", s())])),
+        (
+            "Registration",
+            obj(&[
+                ("token", s()),
+                (
+                    "parent",
+                    obj(&[("name", s()), ("kana", s()), ("phone", s()), ("address", s()), ("emergency_contact", s())]),
+                ),
+                ("children", arr(obj(&[("name", s()), ("kana", s()), ("birth_date", s()), ("?notes", s())]))),
+            ]),
+        ),
+        (
+            "TestSeed",
+            obj(&[
+                ("?ops", arr(engine("operation"))),
+                (
+                    "?accounts",
+                    arr(obj(&[
+                        ("email", s()),
+                        ("password", s()),
+                        ("role", one_of(&["parent", "facility", "municipality"])),
+                        ("name", s()),
+                        ("?facility", null(s())),
+                        ("?municipality", null(s())),
+                    ])),
+                ),
+                ("?participation", arr(arr(s()))),
+            ]),
+        ),
+        ("TestNow", obj(&[("now", s())])),
+        (
+            "BookingRequest",
+            obj(&[
+                ("child", s()),
+                ("facility", s()),
+                ("kind", one_of(&["interview", "regular", "flexible"])),
+                ("date", s()),
+                ("from", s()),
+                ("to", s()),
+                ("?weeks", null(int())),
+            ]),
+        ),
+        ("InterviewOutcome", obj(&[("approved", boolean())])),
+        ("FacilitySpec", engine("facility")),
+        ("Certification", obj(&[("from", s()), ("to", s()), ("?fee_class", s())])),
+        ("NewStaticCode", obj(&[("?label", s())])),
+        ("CodeAttendance", obj(&[("action", one_of(&["start", "end"])), ("numbers", arr(int()))])),
+        (
+            "StaffAttendance",
+            obj(&[
+                ("action", one_of(&["check_in", "check_out"])),
+                ("?at", null(s())),
+                ("items", arr(obj(&[("number", int()), ("?extras", arr(extra()))]))),
+            ]),
+        ),
+        ("Closure", obj(&[("date", s()), ("?reason", s())])),
+        ("ActivityRecord", obj(&[("at", s()), ("kind", s()), ("text", s())])),
+        ("Extras", obj(&[("extras", arr(extra()))])),
+        ("Payment", obj(&[("amount_yen", int())])),
+        ("MonthClose", obj(&[("month", s())])),
+    ];
+    list.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
 /// The media type of a response schema.
 pub(super) fn media_type(schema: &str) -> &'static str {
     match schema {
