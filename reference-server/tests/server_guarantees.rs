@@ -540,3 +540,33 @@ fn a_clean_stop_writes_the_snapshot_to_a_file_and_a_start_restores_from_it() {
     p.login("parent0@t.jp", "parent-password-1");
     assert_eq!(p.get("/api/bookings").body["bookings"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn snapshots_are_taken_while_running_so_a_crash_replays_only_the_tail() {
+    let mut server = Server::start("periodic", "2026-01-13T09:00", &["--snapshot-every", "3"]);
+    server.seed(fixture(1, 3)); // one batch of more than 3 engine writes: a snapshot follows it
+    let db = rusqlite::Connection::open(server.data.join("tsuen.sqlite3")).unwrap();
+    let seeded: i64 = db.query_row("SELECT MAX(seq) FROM events", [], |r| r.get(0)).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let snap: Option<i64> = db.query_row("SELECT MAX(seq) FROM snapshots", [], |r| r.get(0)).unwrap();
+        if snap.is_some_and(|s| s >= seeded) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no snapshot after {seeded} events");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(snapshot_files(&server).len(), 1);
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    for date in ["2026-01-21", "2026-01-22"] {
+        let b = json!({"child": "k0", "facility": "daredemo", "kind": "flexible", "date": date, "from": "10:00", "to": "11:00"});
+        assert_eq!(p.post("/api/bookings", &b).status, 201);
+    }
+    // No clean stop: the restart is the last snapshot plus the log after it.
+    server.kill();
+    let server = Server::start_in(server.data.clone(), "2026-01-13T09:00", &[], &[]);
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    assert_eq!(p.get("/api/bookings").body["bookings"].as_array().unwrap().len(), 2);
+}

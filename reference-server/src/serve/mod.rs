@@ -27,7 +27,7 @@ use clock::ServerClock;
 use store::Store;
 
 const USAGE: &str = "usage: tsuen serve [--addr 127.0.0.1:8080] [--data DIR] [--demo] [--now YYYY-MM-DDTHH:MM]
-                   [--base-url URL] [--secure-cookies]
+                   [--base-url URL] [--secure-cookies] [--snapshot-every EVENTS]
   test-only: [--test-endpoints] [--fast-hash] [--no-rate-limit] (the last two need --test-endpoints)";
 
 struct Config {
@@ -35,6 +35,7 @@ struct Config {
     data: PathBuf,
     demo: bool,
     now: Option<Now>,
+    snapshot_every: u64,
     settings: Settings,
 }
 
@@ -44,6 +45,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
         data: PathBuf::from("tsuen-data"),
         demo: false,
         now: None,
+        snapshot_every: writer::SNAPSHOT_EVERY,
         settings: Settings {
             fast_hash: false,
             no_rate_limit: false,
@@ -60,6 +62,13 @@ fn parse(args: &[String]) -> Result<Config, String> {
             "--data" => c.data = PathBuf::from(value("--data")?),
             "--demo" => c.demo = true,
             "--now" => c.now = Some(Now::parse(&value("--now")?).map_err(|e| format!("--now: {e}"))?),
+            "--snapshot-every" => {
+                c.snapshot_every = value("--snapshot-every")?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("--snapshot-every needs a number of events (at least 1)")?
+            }
             "--base-url" => c.settings.base_url = value("--base-url")?,
             "--secure-cookies" => c.settings.secure_cookies = true,
             "--test-endpoints" => c.settings.test_endpoints = true,
@@ -195,7 +204,8 @@ async fn serve(config: Config) -> Result<(), String> {
     let for_writer = world.clone();
     let copy = t.elapsed();
     let world = Arc::new(RwLock::new(world));
-    let (sender, writer) = writer::spawn(conn, for_writer, world.clone(), clock.clone());
+    let snapshots = writer::Snapshots { every: config.snapshot_every, db_path: db_path.clone() };
+    let (sender, writer) = writer::spawn(conn, for_writer, world.clone(), clock.clone(), snapshots);
     let reader = store::open_reader(&db_path).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(&config.addr).await.map_err(|e| format!("{}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;

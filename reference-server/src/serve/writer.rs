@@ -64,18 +64,33 @@ pub(crate) fn fatal(msg: &str) -> ! {
     std::process::abort()
 }
 
+/// Snapshots while running, so that a restart after a crash replays at most about `every` events
+/// (a clean stop writes one too). The writer clones its world (a short pause of the writes: 0.1 to
+/// 0.5 s with a million bookings) and a thread serializes the copy and stores it on its own
+/// connection.
+pub(crate) struct Snapshots {
+    pub every: u64,
+    pub db_path: std::path::PathBuf,
+}
+
+/// The default of `--snapshot-every`: a million-event log took 8 s to replay.
+pub(crate) const SNAPSHOT_EVERY: u64 = 200_000;
+
 /// Starts the writer thread with its own copy of the world (`mine`, equal to the readers' `shared`).
-/// It ends when every sender is dropped, after its last batch.
+/// It ends when every sender is dropped, after its last batch (and any snapshot under way).
 pub(crate) fn spawn(
     mut conn: Connection,
     mut mine: World,
     shared: Arc<RwLock<World>>,
     clock: Arc<ServerClock>,
+    snapshots: Snapshots,
 ) -> (mpsc::Sender<Job>, std::thread::JoinHandle<Connection>) {
     let (tx, rx) = mpsc::channel::<Job>();
     let handle = std::thread::Builder::new()
         .name("tsuen-writer".into())
         .spawn(move || {
+            let mut since = 0u64;
+            let mut running: Option<std::thread::JoinHandle<()>> = None;
             while let Ok(first) = rx.recv() {
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
@@ -84,7 +99,18 @@ pub(crate) fn spawn(
                         Err(_) => break,
                     }
                 }
-                run_batch(&mut conn, &mut mine, &shared, &clock, batch);
+                since += run_batch(&mut conn, &mut mine, &shared, &clock, batch) as u64;
+                if since >= snapshots.every && running.as_ref().is_none_or(|h| h.is_finished()) {
+                    if let Some(h) = running.take() {
+                        let _ = h.join();
+                    }
+                    let seq = conn.last_seq().unwrap_or_else(|e| fatal(&format!("cannot read the log: {e}")));
+                    running = Some(snapshot_in_background(mine.clone(), seq, snapshots.db_path.clone()));
+                    since = 0;
+                }
+            }
+            if let Some(h) = running {
+                let _ = h.join();
             }
             conn
         })
@@ -92,7 +118,30 @@ pub(crate) fn spawn(
     (tx, handle)
 }
 
-fn run_batch(conn: &mut Connection, mine: &mut World, shared: &RwLock<World>, clock: &ServerClock, batch: Vec<Job>) {
+/// Serializes a copy of the world as of event `seq` and stores it (a failure is logged: the log still
+/// has every event, the restart only replays more).
+fn snapshot_in_background(copy: World, seq: i64, db_path: std::path::PathBuf) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let json = copy.to_json();
+        drop(copy);
+        let saved = super::store::open(&db_path)
+            .map_err(|e| e.to_string())
+            .and_then(|db| db.save_snapshot(seq, &json).map_err(|e| e.to_string()));
+        match saved {
+            Ok(()) => eprintln!("tsuen: snapshot at event {seq}"),
+            Err(e) => eprintln!("tsuen: snapshot at event {seq} failed: {e}"),
+        }
+    })
+}
+
+/// Runs a batch; returns how many engine writes it applied.
+fn run_batch(
+    conn: &mut Connection,
+    mine: &mut World,
+    shared: &RwLock<World>,
+    clock: &ServerClock,
+    batch: Vec<Job>,
+) -> usize {
     let mut tx = conn.transaction().unwrap_or_else(|e| fatal(&format!("cannot begin: {e}")));
     let mut after = Vec::with_capacity(batch.len());
     let mut applied = Vec::new();
@@ -125,6 +174,7 @@ fn run_batch(conn: &mut Connection, mine: &mut World, shared: &RwLock<World>, cl
     for then in after {
         then();
     }
+    applied.len()
 }
 
 #[cfg(test)]
@@ -140,7 +190,8 @@ mod tests {
         let now = Now::parse("2026-01-13T09:00").unwrap();
         let shared = Arc::new(RwLock::new(World::new(now)));
         let clock = Arc::new(ServerClock::fixed(now));
-        let (tx, handle) = spawn(conn, World::new(now), shared.clone(), clock);
+        let snapshots = Snapshots { every: u64::MAX, db_path: dir.join("w.sqlite3") };
+        let (tx, handle) = spawn(conn, World::new(now), shared.clone(), clock, snapshots);
         let op: Op = serde_json::from_value(serde_json::json!(
             {"municipality": {"code": "131016", "name": "千代田区", "prefecture": "東京都", "online": true}}
         ))
