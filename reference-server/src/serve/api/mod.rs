@@ -59,14 +59,17 @@ pub(crate) fn router(app: App) -> Router {
     for route in routes() {
         r = r.route(&axum_path(route.path), (route.handler)());
     }
-    r.route("/openapi.json", axum::routing::get(openapi::serve))
+    // Any other path under /api/ is the JSON 404 (a route, not the fallback: the router is merged
+    // with the screens', whose unknown paths are theirs to answer).
+    r.route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found("route") }))
+        .route("/openapi.json", axum::routing::get(openapi::serve))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::map_response(json_errors))
         .with_state(app)
 }
 
-/// axum's own refusals (an oversized body: 413; a wrong method: 405; no such route: 404) are plain
-/// text or empty: answer them as the API's JSON `Error` too, as the OpenAPI document says.
+/// axum's own refusals (an oversized body: 413; a wrong method: 405) are plain text or empty: answer
+/// them as the API's JSON `Error` too, as the OpenAPI document says.
 async fn json_errors(res: axum::response::Response) -> axum::response::Response {
     use axum::http::header::CONTENT_TYPE;
     use axum::response::IntoResponse;
