@@ -12,6 +12,7 @@ use crate::clock::Jd;
 /// The longest directly indexed range: about eleven years.
 const MAX_SPAN: i64 = 4096;
 
+#[derive(Clone)]
 pub(crate) struct DayMap<T> {
     base: Jd,
     slots: Vec<Option<Box<T>>>,

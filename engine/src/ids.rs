@@ -11,7 +11,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::world::{Booking, IdRef, Series};
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct IdTable {
     by_hash: FxHashMap<u64, IdRef>,
     overflow: FxHashMap<Box<str>, IdRef>,

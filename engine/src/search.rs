@@ -67,7 +67,7 @@ struct Placed {
 }
 
 /// The search index.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct SearchIndex {
     placed: Vec<Placed>,
     muni: Vec<Bits>,

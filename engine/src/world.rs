@@ -13,6 +13,7 @@ use crate::plan::{Band, Plan};
 use crate::rules::{FeeClass, Rules};
 use crate::search::SearchIndex;
 
+#[derive(Clone)]
 pub(crate) struct Municipality {
     pub spec: MunicipalitySpec,
     pub rules: Rules,
@@ -40,6 +41,7 @@ impl DayLoad {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct Facility {
     pub spec: FacilitySpec,
     pub plan: Plan,
@@ -98,12 +100,13 @@ impl Approval {
 
 /// The bookings of a child in one month that can still matter to a rule (every status but
 /// `cancelled`), with their days, and the minutes counted against the monthly cap.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct MonthLive {
     pub list: Vec<(Jd, u32)>,
     pub counted: u32,
 }
 
+#[derive(Clone)]
 pub(crate) struct Child {
     /// The setup as given, without approvals (they live in `approvals`); boxed, so that the fields
     /// the rules read sit together in a few cache lines.
@@ -257,6 +260,7 @@ impl Booking {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct Series {
     pub id: Box<str>,
     pub occurrences: Vec<u32>,
@@ -277,6 +281,7 @@ pub(crate) enum IdRef {
 /// let world = World::new(Now::parse("2026-01-13T09:00").unwrap());
 /// assert_eq!(world.now().to_string(), "2026-01-13T09:00");
 /// ```
+#[derive(Clone)]
 pub struct World {
     pub(crate) now: Now,
     pub(crate) municipalities: Vec<Municipality>,

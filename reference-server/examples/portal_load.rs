@@ -7,6 +7,8 @@
 //!   cargo run --release -p tsuen-server --example portal_load -- --addr 127.0.0.1:8091 --mode book --rate 1000 --seconds 20
 //!   cargo run --release -p tsuen-server --example portal_load -- --addr 127.0.0.1:8091 --mode calendar --rate 10000 --seconds 20
 //! (`--mode book` seeds the fixture on first use: 400 parents, 40 facilities with large quotas.)
+//!   ... --mode bulk --bookings 1000000 --batch 100000
+//! stores that many bookings through the test-only seed endpoint (for the restart figure).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -135,6 +137,45 @@ fn booking(p: usize, k: usize) -> String {
     .to_string()
 }
 
+/// Children of the bulk world: bookings run until their approvals expire (six months after the
+/// fixture's interviews), so a million bookings need more children than the fixture's 400.
+const BULK_CHILDREN: usize = 800;
+
+/// Stores `n` flexible bookings (distinct slots per child, weekdays from 2026-01-26) through the seed
+/// endpoint in requests of `batch`, after adding the bulk children.
+fn bulk(conn: &mut Conn, n: usize, batch: usize) {
+    let t = Instant::now();
+    let approvals: Vec<_> = (0..FACILITIES)
+        .map(|f| serde_json::json!({"facility": format!("f{f}"), "interview_date": "2025-12-01"}))
+        .collect();
+    let children: Vec<serde_json::Value> = (0..BULK_CHILDREN)
+        .map(|c| serde_json::json!({"child": {"id": format!("bk{c}"), "parent": format!("p{}", c % PARENTS + 1), "name": "こども",
+            "birth_date": "2024-05-01", "municipality": "131016", "certified": ["2025-04-01", "2027-12-31"], "approvals": approvals}}))
+        .collect();
+    let (status, text, _) = conn.call("POST", "/api/test/seed", "", &serde_json::json!({"ops": children}).to_string());
+    assert_eq!(status, 200, "bulk children: {text}");
+    let day0 = time::Date::from_calendar_date(2026, time::Month::January, 26).unwrap();
+    let hm = |s: usize| format!("{:02}:{:02}", s / 2, (s % 2) * 30);
+    let mut i = 0;
+    while i < n {
+        let ops: Vec<serde_json::Value> = (i..(i + batch).min(n))
+            .map(|j| {
+                let (c, k) = (j % BULK_CHILDREN, j / BULK_CHILDREN);
+                let (slot, weekday) = (14 + k % 24, k / 24);
+                let date = day0 + time::Duration::days((weekday / 5 * 7 + weekday % 5) as i64);
+                serde_json::json!({"book": {"id": format!("bulk{j}"), "child": format!("bk{c}"),
+                    "facility": format!("f{}", c % FACILITIES), "kind": "flexible",
+                    "date": format!("{}-{:02}-{:02}", date.year(), date.month() as u8, date.day()),
+                    "from": hm(slot), "to": hm(slot + 1)}})
+            })
+            .collect();
+        let (status, text, _) = conn.call("POST", "/api/test/seed", "", &serde_json::json!({"ops": ops}).to_string());
+        assert_eq!(status, 200, "bulk seed: {text}");
+        i += ops.len();
+        println!("bulk: {i} bookings stored ({:.1} s)", t.elapsed().as_secs_f64());
+    }
+}
+
 fn main() {
     let addr = arg("--addr", "127.0.0.1:8091");
     let mode = arg("--mode", "book");
@@ -144,6 +185,10 @@ fn main() {
     let mut c = Conn::new(&addr);
     if arg("--seed", "yes") == "yes" {
         seed(&mut c);
+    }
+    if mode == "bulk" {
+        bulk(&mut c, arg("--bookings", "1000000").parse().unwrap(), arg("--batch", "100000").parse().unwrap());
+        return;
     }
     let auths: Vec<String> = (0..PARENTS).map(|p| login(&mut c, p)).collect();
     let auths = Arc::new(auths);

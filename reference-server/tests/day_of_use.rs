@@ -295,9 +295,13 @@ fn activity_records_are_written_by_staff_and_read_by_the_parent() {
     refused(&w.p0.post(&path, &rec), 403, "forbidden");
     assert_eq!(w.staff.post(&path, &rec).status, 201);
     assert_eq!(w.staff.post(&path, &json!({"at": "10:15", "kind": "遊び", "text": "積み木"})).status, 201);
+    let extras = json!({"extras": [{"item": "おやつ", "price_yen": 100}]});
+    let r = w.staff.post(&format!("/api/facility/bookings/{a}/extras"), &extras);
+    assert_eq!((r.status, &r.body), (200, &json!({"status": "saved"})), "{}", r.text);
 
     let day = w.p0.get(&format!("/api/bookings/{a}/day"));
     assert_eq!(day.status, 200, "{}", day.text);
+    assert_eq!((day.body["extras_yen"].as_i64(), day.body["extras"][0]["item"].as_str()), (Some(100), Some("おやつ")));
     let records = day.body["records"].as_array().unwrap();
     let seen: Vec<(&str, &str, &str)> = records
         .iter()

@@ -171,6 +171,24 @@ fn registration_certification_password_login_interview_and_booking() {
 }
 
 #[test]
+fn availability_search_and_the_household_view_answer_as_documented() {
+    // Every response here is also checked against /openapi.json by the test client.
+    let server = Server::start("reads", "2026-01-13T09:00", &[]);
+    server.seed(fixture(1, 3));
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    let r = p.get("/api/facilities/daredemo/regular?date=2026-01-21&weeks=3&from=10:00&to=11:00&child=k0");
+    assert_eq!((r.status, &r.body["weeks"]), (200, &json!([2, 2, 2])), "{}", r.text);
+    let q = "municipality=131016&kind=flexible&date=2026-01-21&from=10:00&to=11:00&child=k0";
+    let r = p.get(&format!("/api/search?{q}"));
+    assert_eq!((r.status, &r.body["facilities"]), (200, &json!(["daredemo"])), "{}", r.text);
+    assert_eq!(book(&p, "k0", "daredemo", "flexible", "2026-01-21", "10:00", "11:00").status, 201);
+    let r = p.get("/api/view?from=2026-01-19&days=7&facility=daredemo");
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("daredemo"), "{}", r.text);
+}
+
+#[test]
 fn late_cancellation_is_announced_and_billed() {
     let server = Server::start("late", "2026-01-13T09:00", &[]);
     server.seed(fixture(1, 3));
@@ -320,17 +338,120 @@ fn tokens_expire() {
     assert_eq!(again.login("parent0@t.jp", "a-new-password-22").status, 200);
 }
 
+fn count(server: &Server, table: &str) -> i64 {
+    let db = rusqlite::Connection::open(server.data.join("tsuen.sqlite3")).unwrap();
+    db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+fn median_ms(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[test]
+fn a_reset_for_an_unknown_address_does_the_same_work_as_for_a_known_one() {
+    let server = Server::start("reset-work", "2026-01-13T09:00", &[]);
+    server.seed(fixture(1, 3));
+    let anon = server.client();
+    let reset = |email: &str| {
+        let t = std::time::Instant::now();
+        let r = anon.post("/api/password/reset", &json!({"email": email, "email_confirmation": email}));
+        (r, t.elapsed().as_secs_f64() * 1000.0)
+    };
+    // The same writes: one token row and one mail each, committed before the answer.
+    let (tokens, mails) = (count(&server, "tokens"), count(&server, "outbox"));
+    let (known, _) = reset("parent0@t.jp");
+    assert_eq!((count(&server, "tokens"), count(&server, "outbox")), (tokens + 1, mails + 1));
+    let (unknown, _) = reset("nobody@t.jp");
+    assert_eq!((count(&server, "tokens"), count(&server, "outbox")), (tokens + 2, mails + 2));
+    assert_eq!(
+        (known.status, &known.body, known.header("content-type")),
+        (202, &unknown.body, unknown.header("content-type"))
+    );
+    // The unknown address is told there is no account; only the known one gets a link.
+    let mut city = server.client();
+    city.login("city@t.jp", "city-password-1");
+    assert!(mail_to(&city, "parent0@t.jp")[0]["body"].as_str().unwrap().contains("password?token="));
+    let nobody = mail_to(&city, "nobody@t.jp");
+    assert!(!nobody[0]["body"].as_str().unwrap().contains("token="), "{}", nobody[0]["body"]);
+    // And about the same time (alternating, medians, a generous margin: both wait for a commit).
+    let (mut k, mut u) = (Vec::new(), Vec::new());
+    for i in 0..9 {
+        k.push(reset("parent0@t.jp").1);
+        u.push(reset(&format!("nobody{i}@t.jp")).1);
+    }
+    let (k, u) = (median_ms(k), median_ms(u));
+    assert!(u * 5.0 >= k && k * 5.0 >= u, "known {k:.2} ms, unknown {u:.2} ms");
+}
+
+#[test]
+fn expired_sessions_and_tokens_are_pruned_by_the_server_clock() {
+    let server = Server::start("prune", "2026-01-13T09:00", &[]);
+    server.seed(fixture(2, 3));
+    let anon = server.client();
+    let mut p0 = server.client();
+    assert_eq!(p0.login("parent0@t.jp", "parent-password-1").status, 200);
+    anon.post("/api/password/reset", &json!({"email": "parent1@t.jp", "email_confirmation": "parent1@t.jp"}));
+    assert_eq!((count(&server, "sessions"), count(&server, "tokens")), (1, 1));
+    // 09:29: the reset link (30 min) and the session (12 h) still stand.
+    let r = anon.post("/api/test/now", &json!({"now": "2026-01-13T09:29"}));
+    assert_eq!(r.body["pruned"], json!({"sessions": 0, "tokens": 0}), "{}", r.text);
+    // 09:30: the link has expired and is deleted; a later session is untouched.
+    let mut p1 = server.client();
+    assert_eq!(p1.login("parent1@t.jp", "parent-password-1").status, 200);
+    let r = anon.post("/api/test/now", &json!({"now": "2026-01-13T09:30"}));
+    assert_eq!(r.body["pruned"], json!({"sessions": 0, "tokens": 1}), "{}", r.text);
+    assert_eq!((count(&server, "sessions"), count(&server, "tokens")), (2, 0));
+    // 21:00: p0's session (from 09:00) has expired and is gone from memory and disk; p1's (09:30) stays.
+    let r = anon.post("/api/test/now", &json!({"now": "2026-01-13T21:00"}));
+    assert_eq!(r.body["pruned"], json!({"sessions": 1, "tokens": 0}), "{}", r.text);
+    assert_eq!(count(&server, "sessions"), 1);
+    assert_eq!(p0.get("/api/me").status, 401);
+    assert_eq!(p1.get("/api/me").status, 200);
+}
+
 #[test]
 fn login_attempts_are_limited_by_default() {
     // Started without --no-rate-limit (the default).
     let server = start_limited(support::temp_dir("limit"));
-    server.seed(fixture(1, 3));
-    let mut c = server.client();
+    server.seed(fixture(2, 3));
+    let mut attacker = server.client(); // 127.0.0.1
     for _ in 0..5 {
-        assert_eq!(c.login("parent0@t.jp", "wrong-password-0").status, 401);
+        assert_eq!(attacker.login("parent0@t.jp", "wrong-password-0").status, 401);
     }
-    let r = c.login("parent0@t.jp", "parent-password-1");
-    assert_eq!(r.status, 429, "the right password is refused too while the account is limited");
+    let r = attacker.login("parent0@t.jp", "parent-password-1");
+    assert_eq!(r.status, 429, "the right password is refused too from the address that guessed");
+    assert_eq!(r.header("retry-after"), Some("60"), "the first wait is a minute");
+
+    // The owner, from another address, is not locked out by someone guessing at the address.
+    let mut owner = server.client().at_address("127.0.0.2");
+    assert_eq!(owner.login("parent0@t.jp", "parent-password-1").status, 200);
+
+    // The wait ends on the server's clock (no sleeping); the next failure doubles it.
+    attacker.post("/api/test/now", &json!({"now": "2026-01-13T09:01"}));
+    assert_eq!(attacker.login("parent0@t.jp", "wrong-password-0").status, 401);
+    let r = attacker.login("parent0@t.jp", "parent-password-1");
+    assert_eq!((r.status, r.header("retry-after")), (429, Some("120")));
+    attacker.post("/api/test/now", &json!({"now": "2026-01-13T09:03"}));
+    assert_eq!(attacker.login("parent0@t.jp", "parent-password-1").status, 200, "the wait is over");
+}
+
+#[test]
+fn one_address_guessing_across_accounts_is_limited() {
+    let server = start_limited(support::temp_dir("limit-address"));
+    server.seed(fixture(5, 3));
+    let mut guesser = server.client().at_address("127.0.0.3");
+    // 20 failures over many accounts (never 5 on one): then the address waits, whatever the account.
+    for k in 0..20 {
+        let r = guesser.login(&format!("parent{}@t.jp", k % 5), "wrong-password-0");
+        assert_eq!(r.status, 401, "attempt {k}");
+    }
+    let r = guesser.login("parent1@t.jp", "parent-password-1");
+    assert_eq!((r.status, r.header("retry-after")), (429, Some("900")), "{}", r.text);
+    // Another address is not limited by it; the window slides on the server's clock.
+    assert_eq!(server.client().login("parent1@t.jp", "parent-password-1").status, 200);
+    guesser.post("/api/test/now", &json!({"now": "2026-01-13T09:15"}));
+    assert_eq!(guesser.login("parent1@t.jp", "parent-password-1").status, 200);
 }
 
 fn start_limited(dir: std::path::PathBuf) -> Server {

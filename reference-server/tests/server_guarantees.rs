@@ -96,6 +96,60 @@ fn the_matrix_covers_every_route() {
     assert_eq!(routes_of(&doc), expected, "the route table and this test's matrix must list the same routes");
 }
 
+#[test]
+fn every_route_documents_its_success_and_errors_and_the_checker_bites() {
+    let server = Server::start("schemas", "2026-01-13T09:00", &[]);
+    let doc = server.client().get("/openapi.json").body;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert_eq!(
+                responses["default"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/Error"
+            );
+            let (status, ok) = responses.iter().find(|(k, _)| *k != "default").expect("a success response");
+            assert!(["200", "201", "202"].contains(&status.as_str()), "{method} {path}");
+            let (media, content) = ok["content"].as_object().unwrap().iter().next().unwrap();
+            let name = content["schema"]["$ref"].as_str().unwrap().trim_start_matches("#/components/schemas/");
+            let schema = &doc["components"]["schemas"][name];
+            assert!(schema.is_object(), "{method} {path}: schema {name} is defined");
+            if media == "application/json" && !schema["description"].as_str().unwrap_or("").contains("engine's") {
+                assert!(
+                    schema.get("properties").is_some() || schema.get("oneOf").is_some(),
+                    "{method} {path}: {name} says what it holds"
+                );
+            }
+        }
+    }
+    // The checker the HTTP tests run on every response refuses what the document does not say.
+    let booking = json!({"$ref": "#/components/schemas/Booking"});
+    let good = p_booking();
+    support::openapi::validate(&doc, &booking, &good, "$").unwrap();
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().remove("status");
+    let mut extra = good.clone();
+    extra["secret"] = json!(1);
+    let mut wrong = good.clone();
+    wrong["status"] = json!("booked");
+    let mut typed = good.clone();
+    typed["hours"] = json!("1.0");
+    for bad in [missing, extra, wrong, typed] {
+        assert!(support::openapi::validate(&doc, &booking, &bad, "$").is_err(), "{bad}");
+    }
+    // axum's own refusals are the JSON error too.
+    let r = server.client().request("DELETE", "/api/bookings", None, b"", &[]);
+    assert_eq!((r.status, r.body["error"].as_str()), (405, Some("method_not_allowed")));
+    let r = server.client().get("/api/nowhere");
+    assert_eq!((r.status, r.body["error"].as_str()), (404, Some("not_found")));
+}
+
+fn p_booking() -> Value {
+    json!({"number": 1, "id": "b1", "kind": "flexible", "status": "provisional", "is_today": false,
+           "date": "2026-01-21", "from": "10:00", "to": "11:00", "hours": 1.0, "facility": "daredemo",
+           "facility_name": "誰でもこども園", "child": "k0", "child_name": "こども0", "fee_yen": 300,
+           "check_in": null, "check_out": null})
+}
+
 fn login(server: &Server, who: &str) -> Client {
     let mut c = server.client();
     let (email, pw) = match who {
@@ -191,7 +245,7 @@ fn two_hundred_clients_race_for_the_last_three_places() {
     let addr = server.addr.clone();
     let clients: Vec<Client> = (0..200)
         .map(|k| {
-            let mut c = Client { addr: addr.clone(), cookie: None, csrf: None };
+            let mut c = Client { addr: addr.clone(), cookie: None, csrf: None, source: None };
             assert_eq!(c.login(&format!("parent{k}@t.jp"), "parent-password-1").status, 200);
             c
         })
@@ -441,4 +495,78 @@ fn mail_goes_out_over_smtp_and_its_links_work() {
         assert!(std::time::Instant::now() < deadline, "sent_at is recorded");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+fn snapshot_files(server: &Server) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(&server.data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("snapshot-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_clean_stop_writes_the_snapshot_to_a_file_and_a_start_restores_from_it() {
+    let mut server = Server::start("snapshot", "2026-01-13T09:00", &[]);
+    server.seed(fixture(1, 3));
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    let b = json!({"child": "k0", "facility": "daredemo", "kind": "flexible", "date": "2026-01-21", "from": "10:00", "to": "11:00"});
+    assert_eq!(p.post("/api/bookings", &b).status, 201);
+    assert!(server.stop().success());
+    let first = snapshot_files(&server);
+    assert_eq!(first.len(), 1, "{first:?}");
+    let db = rusqlite::Connection::open(server.data.join("tsuen.sqlite3")).unwrap();
+    let (world, file): (String, String) =
+        db.query_row("SELECT world, file FROM snapshots", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((world.as_str(), file.as_str()), ("", first[0].as_str()), "the row names the file");
+    drop(db);
+
+    // The start restores from the file (the log after it is empty); a later stop replaces it.
+    let mut server = Server::start_in(server.data.clone(), "2026-01-13T09:00", &[], &[]);
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    assert_eq!(p.get("/api/bookings/1").body["status"], "provisional");
+    let b = json!({"child": "k0", "facility": "daredemo", "kind": "flexible", "date": "2026-01-22", "from": "10:00", "to": "11:00"});
+    assert_eq!(p.post("/api/bookings", &b).status, 201);
+    assert!(server.stop().success());
+    let second = snapshot_files(&server);
+    assert_eq!(second.len(), 1, "the older snapshot file is removed: {second:?}");
+    assert_ne!(second, first);
+    let server = Server::start_in(server.data.clone(), "2026-01-13T09:00", &[], &[]);
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    assert_eq!(p.get("/api/bookings").body["bookings"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn snapshots_are_taken_while_running_so_a_crash_replays_only_the_tail() {
+    let mut server = Server::start("periodic", "2026-01-13T09:00", &["--snapshot-every", "3"]);
+    server.seed(fixture(1, 3)); // one batch of more than 3 engine writes: a snapshot follows it
+    let db = rusqlite::Connection::open(server.data.join("tsuen.sqlite3")).unwrap();
+    let seeded: i64 = db.query_row("SELECT MAX(seq) FROM events", [], |r| r.get(0)).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let snap: Option<i64> = db.query_row("SELECT MAX(seq) FROM snapshots", [], |r| r.get(0)).unwrap();
+        if snap.is_some_and(|s| s >= seeded) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no snapshot after {seeded} events");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(snapshot_files(&server).len(), 1);
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    for date in ["2026-01-21", "2026-01-22"] {
+        let b = json!({"child": "k0", "facility": "daredemo", "kind": "flexible", "date": date, "from": "10:00", "to": "11:00"});
+        assert_eq!(p.post("/api/bookings", &b).status, 201);
+    }
+    // No clean stop: the restart is the last snapshot plus the log after it.
+    server.kill();
+    let server = Server::start_in(server.data.clone(), "2026-01-13T09:00", &[], &[]);
+    let mut p = server.client();
+    p.login("parent0@t.jp", "parent-password-1");
+    assert_eq!(p.get("/api/bookings").body["bookings"].as_array().unwrap().len(), 2);
 }

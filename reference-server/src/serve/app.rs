@@ -7,11 +7,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tsuen::{Code, World};
 
-use super::auth::{Account, Limiter, Session};
+use super::auth::{Account, Session};
 use super::clock::ServerClock;
+use super::limiter::Limiter;
 use super::store::{Store, StoreError};
 use super::writer::{AfterCommit, Ctx, Job};
 
@@ -43,14 +45,22 @@ pub(crate) struct Shared {
     pub numbers: RwLock<Numbers>,
 }
 
-/// 予約番号: the portal's sequential booking numbers and the engine's ids they stand for.
+/// 予約番号: the portal's sequential booking numbers and the engine's ids they stand for (FxHash:
+/// every start loads them all, a million with a million bookings).
 #[derive(Default)]
 pub(crate) struct Numbers {
-    pub by_number: HashMap<i64, String>,
-    pub by_id: HashMap<String, i64>,
+    pub by_number: FxHashMap<i64, String>,
+    pub by_id: FxHashMap<String, i64>,
 }
 
 impl Numbers {
+    pub(crate) fn with_capacity(n: usize) -> Numbers {
+        Numbers {
+            by_number: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            by_id: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
     pub(crate) fn insert(&mut self, number: i64, id: String) {
         self.by_id.insert(id.clone(), number);
         self.by_number.insert(number, id);

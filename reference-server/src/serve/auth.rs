@@ -1,8 +1,5 @@
 //! Accounts, passwords (argon2id), sessions (HttpOnly cookie, a new id at login), CSRF, single-use
-//! tokens stored hashed, and login attempt limits per account and per address.
-
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+//! tokens stored hashed (login attempt limits: `limiter.rs`).
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -171,45 +168,6 @@ pub(crate) fn check_password(password: &str, confirmation: &str, email: Option<&
         ));
     }
     Ok(())
-}
-
-/// Failed login attempts in a sliding window, per account and per address.
-#[derive(Default)]
-pub(crate) struct Limiter {
-    failures: HashMap<String, Vec<Instant>>,
-}
-
-/// The window and the most failures allowed in it.
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-pub(crate) const MAX_PER_ACCOUNT: usize = 5;
-pub(crate) const MAX_PER_ADDRESS: usize = 20;
-
-impl Limiter {
-    fn count(&mut self, key: &str) -> usize {
-        let now = Instant::now();
-        let Some(list) = self.failures.get_mut(key) else { return 0 };
-        list.retain(|t| now.duration_since(*t) < WINDOW);
-        let n = list.len();
-        if n == 0 {
-            self.failures.remove(key);
-        }
-        n
-    }
-
-    /// True when another attempt may be made.
-    pub(crate) fn allows(&mut self, account: &str, address: &str) -> bool {
-        self.count(&format!("a:{account}")) < MAX_PER_ACCOUNT && self.count(&format!("i:{address}")) < MAX_PER_ADDRESS
-    }
-
-    pub(crate) fn failed(&mut self, account: &str, address: &str) {
-        let now = Instant::now();
-        self.failures.entry(format!("a:{account}")).or_default().push(now);
-        self.failures.entry(format!("i:{address}")).or_default().push(now);
-    }
-
-    pub(crate) fn succeeded(&mut self, account: &str) {
-        self.failures.remove(&format!("a:{account}"));
-    }
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {

@@ -8,8 +8,10 @@ mod clock;
 mod codes;
 mod daystore;
 mod demo;
+mod limiter;
 mod mail;
 mod pages;
+mod prune;
 mod store;
 mod writer;
 
@@ -27,6 +29,7 @@ use store::Store;
 
 const USAGE: &str = "usage: tsuen serve [--addr 127.0.0.1:8080] [--data DIR] [--demo] [--now YYYY-MM-DDTHH:MM]
                    [--base-url URL] [--secure-cookies] [--wasm-pkg DIR (default bindings-wasm/pkg/web)]
+                   [--snapshot-every EVENTS]
   test-only: [--test-endpoints] [--fast-hash] [--no-rate-limit] (the last two need --test-endpoints)";
 
 struct Config {
@@ -34,6 +37,7 @@ struct Config {
     data: PathBuf,
     demo: bool,
     now: Option<Now>,
+    snapshot_every: u64,
     settings: Settings,
     /// The WebAssembly package the calendar page loads (`TSUEN_WASM_PKG` or --wasm-pkg).
     wasm_pkg: PathBuf,
@@ -45,6 +49,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
         data: PathBuf::from("tsuen-data"),
         demo: false,
         now: None,
+        snapshot_every: writer::SNAPSHOT_EVERY,
         settings: Settings {
             fast_hash: false,
             no_rate_limit: false,
@@ -63,6 +68,13 @@ fn parse(args: &[String]) -> Result<Config, String> {
             "--data" => c.data = PathBuf::from(value("--data")?),
             "--demo" => c.demo = true,
             "--now" => c.now = Some(Now::parse(&value("--now")?).map_err(|e| format!("--now: {e}"))?),
+            "--snapshot-every" => {
+                c.snapshot_every = value("--snapshot-every")?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("--snapshot-every needs a number of events (at least 1)")?
+            }
             "--base-url" => c.settings.base_url = value("--base-url")?,
             "--secure-cookies" => c.settings.secure_cookies = true,
             "--wasm-pkg" => c.wasm_pkg = PathBuf::from(value("--wasm-pkg")?),
@@ -97,12 +109,26 @@ pub(crate) fn run(args: &[String]) -> std::process::ExitCode {
     }
 }
 
+/// How long each step of a start took (printed: the restart figure is their sum plus the bind).
+#[derive(Default)]
+struct StartTimes {
+    snapshot_read: std::time::Duration,
+    snapshot_parse: std::time::Duration,
+    replay: std::time::Duration,
+}
+
 /// Restores the world: the latest snapshot, then every event after it, each at its own now.
-fn restore(db: &dyn Store, now: Now) -> Result<(World, i64), String> {
-    let (mut world, from) = match db.latest_snapshot().map_err(|e| e.to_string())? {
+fn restore(db: &dyn Store, now: Now, times: &mut StartTimes) -> Result<(World, i64), String> {
+    let t = std::time::Instant::now();
+    let snapshot = db.latest_snapshot().map_err(|e| e.to_string())?;
+    times.snapshot_read = t.elapsed();
+    let t = std::time::Instant::now();
+    let (mut world, from) = match snapshot {
         Some((seq, json)) => (World::from_json(&json).map_err(|e| format!("snapshot {seq}: {e}"))?, seq),
         None => (World::new(now), 0),
     };
+    times.snapshot_parse = t.elapsed();
+    let t = std::time::Instant::now();
     let events = db.events_after(from).map_err(|e| e.to_string())?;
     let mut last = from;
     for (seq, at, op) in events {
@@ -111,6 +137,7 @@ fn restore(db: &dyn Store, now: Now) -> Result<(World, i64), String> {
         world.apply(&op).map_err(|e| format!("event {seq} no longer applies: {e}"))?;
         last = seq;
     }
+    times.replay = t.elapsed();
     Ok((world, last))
 }
 
@@ -123,8 +150,9 @@ fn load_accounts(db: &dyn Store) -> store::Result<Accounts> {
 }
 
 fn load_numbers(db: &dyn Store) -> store::Result<Numbers> {
-    let mut numbers = Numbers::default();
-    for (n, id) in db.numbers()? {
+    let rows = db.numbers()?;
+    let mut numbers = Numbers::with_capacity(rows.len());
+    for (n, id) in rows {
         numbers.insert(n, id);
     }
     Ok(numbers)
@@ -154,10 +182,22 @@ async fn serve(config: Config) -> Result<(), String> {
         Some(now) => ServerClock::fixed(now),
         None => ServerClock::System,
     });
-    let (world, last_seq) = restore(&conn, clock.engine_now())?;
-    let accounts = load_accounts(&conn).map_err(|e| e.to_string())?;
-    let sessions = load_sessions(&conn).map_err(|e| e.to_string())?;
-    let numbers = load_numbers(&conn).map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let mut times = StartTimes::default();
+    // The portal's rows (a million 予約番号 with a million bookings) load on their own connection
+    // while the world is restored: neither needs the other.
+    let rows_path = db_path.clone();
+    let rows = std::thread::spawn(move || -> Result<_, String> {
+        let t = std::time::Instant::now();
+        let db = store::open_reader(&rows_path).map_err(|e| e.to_string())?;
+        let accounts = load_accounts(&db).map_err(|e| e.to_string())?;
+        let sessions = load_sessions(&db).map_err(|e| e.to_string())?;
+        let numbers = load_numbers(&db).map_err(|e| e.to_string())?;
+        Ok((accounts, sessions, numbers, t.elapsed()))
+    });
+    let (world, last_seq) = restore(&conn, clock.engine_now(), &mut times)?;
+    let (accounts, sessions, numbers, portal_rows) =
+        rows.join().map_err(|_| "loading the portal's rows failed".to_owned())??;
     let fresh = accounts.by_id.is_empty() && last_seq == 0;
     eprintln!(
         "tsuen: {} restored: {} facilities, {} bookings, {} events",
@@ -166,8 +206,13 @@ async fn serve(config: Config) -> Result<(), String> {
         world.booking_count(),
         last_seq
     );
+    // The writer decides on its own copy; readers see a write only once it is committed (writer.rs).
+    let t = std::time::Instant::now();
+    let for_writer = world.clone();
+    let copy = t.elapsed();
     let world = Arc::new(RwLock::new(world));
-    let (sender, writer) = writer::spawn(conn, world.clone(), clock.clone());
+    let snapshots = writer::Snapshots { every: config.snapshot_every, db_path: db_path.clone() };
+    let (sender, writer) = writer::spawn(conn, for_writer, world.clone(), clock.clone(), snapshots);
     let reader = store::open_reader(&db_path).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(&config.addr).await.map_err(|e| format!("{}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -181,7 +226,7 @@ async fn serve(config: Config) -> Result<(), String> {
         writer: Mutex::new(Some(sender)),
         accounts: RwLock::new(accounts),
         sessions: RwLock::new(sessions),
-        limiter: Mutex::new(auth::Limiter::default()),
+        limiter: Mutex::new(limiter::Limiter::default()),
         settings,
         reader: Mutex::new(Box::new(reader)),
         numbers: RwLock::new(numbers),
@@ -191,8 +236,20 @@ async fn serve(config: Config) -> Result<(), String> {
         eprintln!("tsuen: demo data loaded (accounts in README.md)");
     }
     let mailer = mail::spawn(shared.clone());
+    let pruner = prune::spawn(shared.clone());
     // The JSON API, and the screens over it.
     let router = api::router(shared.clone()).merge(pages::router(shared.clone(), config.wasm_pkg.clone()));
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    eprintln!(
+        "tsuen: ready in {:.0} ms (snapshot read {:.0}, parsed {:.0}, log replayed {:.0}, portal rows {:.0} \
+         meanwhile, writer's copy {:.0})",
+        ms(started.elapsed()),
+        ms(times.snapshot_read),
+        ms(times.snapshot_parse),
+        ms(times.replay),
+        ms(portal_rows),
+        ms(copy)
+    );
     println!("tsuen: listening on http://{addr}");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
@@ -200,6 +257,7 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     eprintln!("tsuen: stopping");
     mailer.abort();
+    pruner.abort();
     shared.writer.lock().expect("writer").take();
     drop(shared);
     let conn = writer.join().map_err(|_| "the writer thread failed".to_owned())?;

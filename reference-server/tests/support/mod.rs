@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+pub mod openapi;
 pub mod people;
 
 pub struct Server {
@@ -70,7 +71,7 @@ impl Server {
     }
 
     pub fn client(&self) -> Client {
-        Client { addr: self.addr.clone(), cookie: None, csrf: None }
+        Client { addr: self.addr.clone(), cookie: None, csrf: None, source: None }
     }
 
     /// SIGTERM, and the exit status.
@@ -129,9 +130,12 @@ pub struct Client {
     pub addr: String,
     pub cookie: Option<String>,
     pub csrf: Option<String>,
+    /// The local address to connect from (another loopback address plays another client).
+    pub source: Option<std::net::IpAddr>,
 }
 
 impl Client {
+    /// A request; its response is checked against the server's OpenAPI document.
     pub fn request(
         &self,
         method: &str,
@@ -140,7 +144,21 @@ impl Client {
         body: &[u8],
         extra: &[(&str, &str)],
     ) -> Resp {
-        let mut s = TcpStream::connect(&self.addr).expect("connect");
+        let r = self.request_unchecked(method, path, content_type, body, extra);
+        openapi::check(&self.addr, method, path, body, &r);
+        r
+    }
+
+    /// A request whose response is not checked.
+    pub fn request_unchecked(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+        extra: &[(&str, &str)],
+    ) -> Resp {
+        let mut s = self.connect();
         s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -165,6 +183,21 @@ impl Client {
         let mut raw = Vec::new();
         let _ = s.read_to_end(&mut raw);
         parse_response(&raw)
+    }
+
+    fn connect(&self) -> TcpStream {
+        let Some(ip) = self.source else { return TcpStream::connect(&self.addr).expect("connect") };
+        let to: std::net::SocketAddr = self.addr.parse().expect("an ip:port address");
+        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        s.bind(&std::net::SocketAddr::new(ip, 0).into()).expect("bind the source address");
+        s.connect(&to.into()).expect("connect");
+        s.into()
+    }
+
+    /// The same client connecting from another local address.
+    pub fn at_address(mut self, ip: &str) -> Client {
+        self.source = Some(ip.parse().unwrap());
+        self
     }
 
     pub fn get(&self, path: &str) -> Resp {

@@ -30,6 +30,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Log in with e-mail and password: sets the session cookie, returns the CSRF token",
             body: Some("Login"),
+            response: (200, "LoggedIn"),
             handler: || post(login),
         },
         Route {
@@ -38,6 +39,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: ALL_ROLES,
             summary: "Log out",
             body: None,
+            response: (200, "Status"),
             handler: || post(logout),
         },
         Route {
@@ -46,6 +48,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: ALL_ROLES,
             summary: "The logged-in account and its CSRF token",
             body: None,
+            response: (200, "Me"),
             handler: || get(me),
         },
         Route {
@@ -54,6 +57,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Set a password with a mailed single-use link's token (account issue: 24 h; reset: 30 min)",
             body: Some("SetPassword"),
+            response: (200, "Status"),
             handler: || post(set_password),
         },
         Route {
@@ -62,6 +66,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Ask for a password reset link (always 202)",
             body: Some("ResetRequest"),
+            response: (202, "Status"),
             handler: || post(reset_request),
         },
     ]
@@ -84,13 +89,15 @@ async fn login(
     let email = req.email.trim().to_lowercase();
     let address = client_address(&headers, Some(peer));
     let limited = !app.settings.no_rate_limit;
-    if limited && !app.limiter.lock().expect("limiter").allows(&email, &address) {
-        return Err(ApiError::new(
+    if limited && let Err(wait) = app.limiter.lock().expect("limiter").check(&email, &address, app.clock.now()) {
+        let seconds = wait.whole_seconds().max(1);
+        let e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
-            "Too many failed attempts: try again later.",
+            format!("Too many failed attempts: try again in {seconds} seconds."),
             "ログインの失敗が続いたため、しばらくしてからお試しください。",
-        ));
+        );
+        return Ok(([(header::RETRY_AFTER, seconds.to_string())], e).into_response());
     }
     let account = app
         .accounts
@@ -114,7 +121,7 @@ async fn login(
     .map_err(ApiError::internal)?;
     let Some(account) = account.filter(|_| ok) else {
         if limited {
-            app.limiter.lock().expect("limiter").failed(&email, &address);
+            app.limiter.lock().expect("limiter").failed(&email, &address, app.clock.now());
         }
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -123,7 +130,7 @@ async fn login(
             "メールアドレスまたはパスワードが正しくありません。",
         ));
     };
-    app.limiter.lock().expect("limiter").succeeded(&email);
+    app.limiter.lock().expect("limiter").succeeded(&email, &address);
     let token = new_token();
     let csrf = new_token();
     let hash = token_hash(&token);
@@ -232,33 +239,36 @@ async fn reset_request(State(app): State<App>, body: Bytes) -> Result<(StatusCod
             "メールアドレス（確認）が一致しません。",
         ));
     }
+    // Known or not, the same work: a fresh token, its hash, one token row, one mail, one durable
+    // commit. An unknown address gets a token bound to no account (it sets no password; pruned when
+    // it expires) and a mail saying there is no account, so neither the answer nor its time tells.
     let account = app.accounts.read().expect("accounts").by_email.get(&email).copied();
-    if let Some(id) = account {
-        let token = new_token();
-        let base = app.settings.base_url.clone();
-        app.write(move |ctx| {
-            let now = ctx.clock.now();
-            ctx.db.insert_token(&NewToken {
-                hash: &token_hash(&token),
-                purpose: "reset",
-                account: Some(id),
-                email: None,
-                municipality: None,
-                expires_at: &stamp(now + Duration::minutes(30)),
-            })?;
-            queue(
-                ctx.db,
-                &email,
-                "【つうえんポータル】パスワードの再設定",
-                &format!(
-                    "パスワード再設定のリクエストを受け付けました。\n次のリンクから30分以内に新しいパスワードを設定してください。\n\n\
-                     {base}/password?token={token}\n\nお心当たりのない場合は、このメールを破棄してください。"
-                ),
-                now,
-            )?;
-            Ok(((), None))
-        })
-        .await?;
-    }
+    let token = new_token();
+    let base = app.settings.base_url.clone();
+    app.write(move |ctx| {
+        let now = ctx.clock.now();
+        ctx.db.insert_token(&NewToken {
+            hash: &token_hash(&token),
+            purpose: "reset",
+            account,
+            email: None,
+            municipality: None,
+            expires_at: &stamp(now + Duration::minutes(30)),
+        })?;
+        let body = if account.is_some() {
+            format!(
+                "パスワード再設定のリクエストを受け付けました。\n次のリンクから30分以内に新しいパスワードを設定してください。\n\n\
+                 {base}/password?token={token}\n\nお心当たりのない場合は、このメールを破棄してください。"
+            )
+        } else {
+            format!(
+                "パスワード再設定のリクエストを受け付けましたが、このメールアドレスで登録されたアカウントはありません。\n\
+                 利用申請は次のページからできます。\n\n{base}/\n\nお心当たりのない場合は、このメールを破棄してください。"
+            )
+        };
+        queue(ctx.db, &email, "【つうえんポータル】パスワードの再設定", &body, now)?;
+        Ok(((), None))
+    })
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"status": "sent_if_registered"}))))
 }

@@ -29,6 +29,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Facilities (of ?municipality=CODE), with profile; for a parent, whether each child needs an interview",
             body: None,
+            response: (200, "Facilities"),
             handler: || get(facilities),
         },
         Route {
@@ -37,6 +38,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "A facility: setup (hours, quotas, closed days, interview slots) and profile",
             body: None,
+            response: (200, "Facility"),
             handler: || get(facility),
         },
         Route {
@@ -45,6 +47,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "Flexible calendar: ?from=DATE&days=N[&child=ID][&friendly=true]: places left, 48 cells a day (-1: closed)",
             body: None,
+            response: (200, "Calendar"),
             handler: || get(calendar),
         },
         Route {
@@ -53,6 +56,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "Regular availability: ?date=&weeks=&from=&to=[&child=]",
             body: None,
+            response: (200, "RegularAvailability"),
             handler: || get(regular),
         },
         Route {
@@ -61,6 +65,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "Facilities of ?municipality= with a place: &kind=&date=&from=&to=[&child=]",
             body: None,
+            response: (200, "SearchResult"),
             handler: || get(search),
         },
         Route {
@@ -69,6 +74,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "The household's view for the browser engine: ?from=&days=[&facility=ID]",
             body: None,
+            response: (200, "HouseholdView"),
             handler: || get(view),
         },
         Route {
@@ -77,6 +83,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "Dry run of a booking request: the same answer as booking, nothing changes",
             body: Some("BookingRequest"),
+            response: (200, "CheckResult"),
             handler: || post(check),
         },
         Route {
@@ -85,6 +92,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "Book (interview, regular series, flexible) for one's own child",
             body: Some("BookingRequest"),
+            response: (201, "Booked"),
             handler: || post(book),
         },
         Route {
@@ -93,6 +101,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "My bookings, newest first: 予約番号, status, date, band, hours, facility, child, fee estimate",
             body: None,
+            response: (200, "Bookings"),
             handler: || get(mine),
         },
         Route {
@@ -101,6 +110,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "One of my bookings",
             body: None,
+            response: (200, "BookingDetail"),
             handler: || get(detail),
         },
         Route {
@@ -109,6 +119,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "Whether cancelling now would be late (billed) and what it would cost",
             body: None,
+            response: (200, "CancelPreview"),
             handler: || get(cancel_preview),
         },
         Route {
@@ -117,6 +128,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "Cancel one of my bookings",
             body: None,
+            response: (200, "Cancelled"),
             handler: || post(cancel),
         },
     ]

@@ -33,6 +33,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "The rotating check-in code for the screen (new every minute, accepted 5 minutes, today only) and its URL",
             body: None,
+            response: (200, "RotatingCode"),
             handler: || get(rotating_code),
         },
         Route {
@@ -41,6 +42,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "The facility's printed (static) check-in codes, revoked ones included (the codes themselves are not kept)",
             body: None,
+            response: (200, "StaticCodes"),
             handler: || get(static_codes),
         },
         Route {
@@ -49,6 +51,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "A new printed check-in code: its text and URL are returned once",
             body: Some("NewStaticCode"),
+            response: (201, "StaticCodeCreated"),
             handler: || post(new_static_code),
         },
         Route {
@@ -57,6 +60,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Revoke a printed check-in code",
             body: None,
+            response: (200, "Status"),
             handler: || post(revoke_static_code),
         },
         Route {
@@ -65,6 +69,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "Behind a scanned code: today's bookings of the household at the code's facility, with what each allows",
             body: None,
+            response: (200, "CheckinPage"),
             handler: || get(checkin_page),
         },
         Route {
@@ -73,6 +78,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "利用開始登録 / 利用終了登録 with a scanned code: {action: start|end, numbers: [...]}",
             body: Some("CodeAttendance"),
+            response: (200, "BatchResults"),
             handler: || post(checkin_act),
         },
     ]

@@ -37,6 +37,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "The facilities in the staff's municipality, with their setup",
             body: None,
+            response: (200, "MunicipalityFacilities"),
             handler: || get(facilities),
         },
         Route {
@@ -45,6 +46,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "Usage per child (certified here) and facility in ?month=YYYY-MM: billed bookings, minutes, yen; minutes against the cap",
             body: None,
+            response: (200, "Usage"),
             handler: || get(usage),
         },
         Route {
@@ -53,6 +55,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "The usage report of ?month= as CSV (UTF-8 with BOM, CRLF)",
             body: None,
+            response: (200, "Csv"),
             handler: || get(usage_csv),
         },
         Route {
@@ -61,6 +64,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "Claims of the municipality's facilities for ?month=, split by paying municipality; frozen once closed, with corrections of closed months",
             body: None,
+            response: (200, "Claims"),
             handler: || get(claims),
         },
         Route {
@@ -69,6 +73,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "The claims of ?month= as CSV (UTF-8 with BOM, CRLF)",
             body: None,
+            response: (200, "Csv"),
             handler: || get(claims_csv),
         },
         Route {
@@ -77,6 +82,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "Close a month that has ended: {month}; its claims are frozen, later changes go to the next open month",
             body: Some("MonthClose"),
+            response: (200, "MonthClosed"),
             handler: || post(close),
         },
         Route {
@@ -85,6 +91,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "The audit log of staff actions (the municipality's staff and its facilities' staff), newest first",
             body: None,
+            response: (200, "Audit"),
             handler: || get(audit_log),
         },
     ]
@@ -280,8 +287,8 @@ async fn close(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Resul
             }
             let lines = {
                 let world = ctx.world();
-                let mut lines = live(&world, &m, month)?;
-                lines.extend(corrections(ctx.db, &world, &m, month)?);
+                let mut lines = live(world, &m, month)?;
+                lines.extend(corrections(ctx.db, world, &m, month)?);
                 lines
             };
             let total: i64 = lines.iter().map(|l| l.yen).sum();

@@ -30,6 +30,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "A day's bookings (?date=, default today), bookings still in use (forgotten check-outs) and no-shows to mark",
             body: None,
+            response: (200, "FacilityDay"),
             handler: || get(day),
         },
         Route {
@@ -38,6 +39,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Check children in or out for their parents, several at once; extras at check-out",
             body: Some("StaffAttendance"),
+            response: (200, "BatchResults"),
             handler: || post(attendance),
         },
         Route {
@@ -46,6 +48,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Mark a confirmed booking whose day has passed as a no-show (欠席: billed)",
             body: None,
+            response: (200, "Status"),
             handler: || post(no_show),
         },
         Route {
@@ -54,6 +57,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "臨時休園: close a day; every booking on it is cancelled and every parent mailed",
             body: Some("Closure"),
+            response: (200, "Closed"),
             handler: || post(close_day),
         },
     ]

@@ -27,6 +27,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "The facility's bookings: provisional first (oldest first), then by date",
             body: None,
+            response: (200, "Bookings"),
             handler: || get(list),
         },
         Route {
@@ -35,6 +36,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Confirm a provisional booking (a series: every provisional occurrence); mails the parent",
             body: None,
+            response: (200, "Status"),
             handler: || post(confirm),
         },
         Route {
@@ -43,6 +45,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Cancel a booking (free for the parent); mails the parent",
             body: None,
+            response: (200, "Status"),
             handler: || post(cancel),
         },
         Route {
@@ -51,6 +54,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Record an interview's outcome (利用承認 or not), from its day on",
             body: Some("InterviewOutcome"),
+            response: (200, "Status"),
             handler: || post(interview_result),
         },
         Route {
@@ -59,6 +63,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "The facility's setup: hours, quotas, closed days, interview slots",
             body: None,
+            response: (200, "FacilitySetup"),
             handler: || get(setup),
         },
         Route {
@@ -67,6 +72,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Replace the facility's setup (bookings stand)",
             body: Some("FacilitySpec"),
+            response: (200, "Status"),
             handler: || post(put_setup),
         },
     ]

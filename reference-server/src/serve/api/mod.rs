@@ -10,6 +10,7 @@ mod municipality;
 mod openapi;
 mod public;
 mod records;
+mod schemas;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -32,6 +33,8 @@ pub(crate) struct Route {
     pub summary: &'static str,
     /// The JSON body's schema name in the OpenAPI document, if it takes one.
     pub body: Option<&'static str>,
+    /// The success status and its body's schema name (`schemas.rs`); errors are all `Error`.
+    pub response: (u16, &'static str),
     pub handler: fn() -> MethodRouter<App>,
 }
 
@@ -56,7 +59,38 @@ pub(crate) fn router(app: App) -> Router {
     for route in routes() {
         r = r.route(&axum_path(route.path), (route.handler)());
     }
-    r.route("/openapi.json", axum::routing::get(openapi::serve)).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(app)
+    // Any other path under /api/ is the JSON 404 (a route, not the fallback: the router is merged
+    // with the screens', whose unknown paths are theirs to answer).
+    r.route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found("route") }))
+        .route("/openapi.json", axum::routing::get(openapi::serve))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::map_response(json_errors))
+        .with_state(app)
+}
+
+/// axum's own refusals (an oversized body: 413; a wrong method: 405) are plain text or empty: answer
+/// them as the API's JSON `Error` too, as the OpenAPI document says.
+async fn json_errors(res: axum::response::Response) -> axum::response::Response {
+    use axum::http::header::CONTENT_TYPE;
+    use axum::response::IntoResponse;
+    let status = res.status();
+    let plain = res.headers().get(CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return res;
+    }
+    let (error, en, ja) = match status.as_u16() {
+        404 => ("not_found", "No such route.", "見つかりません。"),
+        405 => ("method_not_allowed", "This route does not take this method.", "この操作はできません。"),
+        413 => ("too_large", "The request body is too large.", "送信内容が大きすぎます。"),
+        _ => ("invalid_request", "The request could not be read.", "リクエストを読み取れませんでした。"),
+    };
+    let mut out = ApiError::new(status, error, en, ja).into_response();
+    for (k, v) in res.headers() {
+        if k != CONTENT_TYPE && k != axum::http::header::CONTENT_LENGTH {
+            out.headers_mut().insert(k, v.clone());
+        }
+    }
+    out
 }
 
 /// `{id}` in the table is also axum 0.8's syntax.

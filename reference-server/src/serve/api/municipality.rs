@@ -30,6 +30,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "Registrations of the staff's municipality, pending first",
             body: None,
+            response: (200, "Registrations"),
             handler: || get(list),
         },
         Route {
@@ -38,6 +39,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "Certify (period, fee class): issues the account and mails a set-password link (24 h)",
             body: Some("Certification"),
+            response: (200, "Certified"),
             handler: || post(certify),
         },
         Route {
@@ -46,6 +48,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "Reject a registration",
             body: None,
+            response: (200, "Status"),
             handler: || post(reject),
         },
         Route {
@@ -54,6 +57,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: CITY,
             summary: "The mail outbox (where no SMTP server is configured), newest first",
             body: None,
+            response: (200, "Outbox"),
             handler: || get(outbox),
         },
     ]

@@ -1,47 +1,36 @@
-//! The OpenAPI 3 document, made from the route table (so every route of the router is in it).
+//! The OpenAPI 3 document, made from the route table (so every route of the router is in it), with
+//! each route's request and response schemas.
 
 use axum::Json;
 use serde_json::{Map, Value, json};
 
-use super::routes;
-
-fn error_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": ["error", "message", "message_ja"],
-        "properties": {
-            "error": {"type": "string", "description": "invalid_request, refused, unauthorized, forbidden, csrf, not_found, …"},
-            "codes": {"type": "array", "items": {"type": "string"}, "description": "The engine's codes (SPEC.md), in order"},
-            "field": {"type": "string", "description": "The field that is wrong"},
-            "message": {"type": "string"},
-            "message_ja": {"type": "string"}
-        }
-    })
-}
+use super::{routes, schemas};
 
 /// The document.
 pub(crate) fn document() -> Value {
     let mut paths: Map<String, Value> = Map::new();
-    let mut schemas: Map<String, Value> = Map::new();
-    schemas.insert("Error".into(), error_schema());
+    let mut schemas = schemas::all();
+    let requests = schemas::requests();
     for r in routes() {
+        let (status, schema) = r.response;
+        assert!(schemas.contains_key(schema), "{} {}: no schema {schema}", r.method, r.path);
         let mut op = json!({
             "summary": r.summary,
             "x-roles": r.roles.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
             "responses": {
-                "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
-                "default": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                status.to_string(): {"description": "Success",
+                    "content": {schemas::media_type(schema): {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
+                "default": {"description": "An error (4xx, 5xx)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
         });
-        if r.path == "/healthz" {
-            op["responses"]["200"] =
-                json!({"description": "ready", "content": {"text/plain": {"schema": {"type": "string"}}}});
-        }
         if !r.roles.is_empty() {
             op["security"] = json!([{"session": []}]);
         }
         if let Some(body) = r.body {
-            schemas.entry(body.to_owned()).or_insert_with(|| json!({"type": "object"}));
+            let schema =
+                requests.get(body).unwrap_or_else(|| panic!("{} {}: no request schema {body}", r.method, r.path));
+            schemas.insert(body.to_owned(), schema.clone());
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{body}")}}}});
         }
         let params: Vec<Value> = r

@@ -25,6 +25,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "200 when the portal is ready",
             body: None,
+            response: (200, "Text"),
             handler: || get(healthz),
         },
         Route {
@@ -33,6 +34,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Prefectures and municipalities, and whether each takes part (online, paper, not yet)",
             body: None,
+            response: (200, "Municipalities"),
             handler: || get(municipalities),
         },
         Route {
@@ -41,6 +43,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Online application request: mails the instructions with a registration link",
             body: Some("ApplicationRequest"),
+            response: (202, "Status"),
             handler: || post(apply),
         },
         Route {
@@ -49,6 +52,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Registration (parent and children) with the mailed link's token; the municipality reviews it",
             body: Some("Registration"),
+            response: (201, "RegistrationCreated"),
             handler: || post(register),
         },
         Route {
@@ -57,6 +61,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Test-only (--test-endpoints): engine writes, accounts and participation for a test fixture",
             body: Some("TestSeed"),
+            response: (200, "SeedDone"),
             handler: || post(seed).layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
         },
         Route {
@@ -65,6 +70,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Test-only (--test-endpoints): the writer connection's journal_mode and synchronous",
             body: None,
+            response: (200, "Pragmas"),
             handler: || get(pragmas),
         },
         Route {
@@ -73,6 +79,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: &[],
             summary: "Test-only (--test-endpoints): sets the server's clock",
             body: Some("TestNow"),
+            response: (200, "Now"),
             handler: || post(set_now),
         },
     ]
@@ -298,7 +305,9 @@ async fn set_now(State(app): State<App>, _headers: HeaderMap, body: Bytes) -> Re
     if !app.clock.set(now) {
         return Err(ApiError::field("now", "The clock is the system's (start with --now).", "時計は変更できません。"));
     }
-    Ok(Json(json!({"now": now.to_string()})))
+    // What expired at the new now goes at once (the periodic pruner runs on real time).
+    let pruned = crate::serve::prune::once(&app).await?;
+    Ok(Json(json!({"now": now.to_string(), "pruned": {"sessions": pruned.sessions, "tokens": pruned.tokens}})))
 }
 
 #[derive(Deserialize)]

@@ -30,6 +30,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: PARENT,
             summary: "The day of one of my bookings: check-in/out, activity records, fee, extras, paid and still due",
             body: None,
+            response: (200, "BookingDay"),
             handler: || get(parent_day),
         },
         Route {
@@ -38,6 +39,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "The day of a booking of the facility: check-in/out, activity records, fee, extras, payments",
             body: None,
+            response: (200, "BookingDay"),
             handler: || get(staff_day),
         },
         Route {
@@ -46,6 +48,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Write an activity record (行動記録): {at: HH:MM, kind, text}, for a booking in use or completed",
             body: Some("ActivityRecord"),
+            response: (201, "RecordCreated"),
             handler: || post(add_record),
         },
         Route {
@@ -54,6 +57,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Add extras (meals, snacks) to a booking in use or completed: {extras: [{item, price_yen, quantity}]}",
             body: Some("Extras"),
+            response: (200, "Status"),
             handler: || post(add_extras),
         },
         Route {
@@ -62,6 +66,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "Mark a payment received for a booking (after use): {amount_yen}",
             body: Some("Payment"),
+            response: (200, "Status"),
             handler: || post(payment),
         },
         Route {
@@ -70,6 +75,7 @@ pub(super) fn routes() -> Vec<Route> {
             roles: STAFF,
             summary: "The facility's claim for ?month=YYYY-MM, split by paying municipality, with its bookings",
             body: None,
+            response: (200, "FacilityClaim"),
             handler: || get(claim),
         },
     ]
