@@ -29,7 +29,7 @@ pub(super) fn routes(r: Router<Pages>) -> Router<Pages> {
 }
 
 /// The code as a 2D code (QR, SVG). The SVG is made here from the code's URL: nothing typed by a user.
-fn qr(url: &str) -> Markup {
+pub(super) fn qr(url: &str) -> Markup {
     match qrcode::QrCode::new(url.as_bytes()) {
         Ok(code) => {
             let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build();

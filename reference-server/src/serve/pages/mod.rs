@@ -11,6 +11,7 @@ mod booking;
 mod checkin;
 mod city;
 mod claims;
+mod codes;
 mod day;
 mod fees;
 mod parent;
@@ -64,6 +65,7 @@ pub(crate) fn router(app: App, wasm_dir: PathBuf) -> Router {
     let r = staff::routes(r);
     let r = day::routes(r);
     let r = fees::routes(r);
+    let r = codes::routes(r);
     let r = city::routes(r);
     let r = claims::routes(r);
     let r = assets::routes(r);
