@@ -73,7 +73,15 @@ fn every_page_answers_each_role() {
         "/facilities/daredemo/flexible?child=k0".into(),
         "/facilities/daredemo/regular?child=k0".into(),
     ];
-    let staff = ["/staff", "/staff/setup", "/staff/day"];
+    let staff = [
+        "/staff".to_owned(),
+        "/staff/setup".into(),
+        "/staff/day".into(),
+        format!("/staff/bookings/{n}"),
+        "/staff/codes".into(),
+        "/staff/claim".into(),
+        "/staff/claim?month=2026-01".into(),
+    ];
     let city =
         ["/city", "/city/outbox", "/city/facilities", "/city/claims", "/city/claims?month=2026-01", "/city/audit"];
     let clients: [(&str, &Client); 4] =
@@ -86,7 +94,7 @@ fn every_page_answers_each_role() {
         }
         for (role, pages) in [
             ("parent", parent.iter().map(String::as_str).collect::<Vec<_>>()),
-            ("facility", staff.to_vec()),
+            ("facility", staff.iter().map(String::as_str).collect()),
             ("municipality", city.to_vec()),
         ] {
             for p in pages {
@@ -229,6 +237,52 @@ fn refused_forms_keep_what_was_typed() {
     assert_eq!(r.status, 422);
     assert!(r.text.contains("開始と終了の両方を入力してください。"));
     assert!(r.text.contains("value=\"08:00\""));
+    // A payment the API refuses: the reason next to the amount, the amount kept.
+    let n = w.booking;
+    let r = post_form(&w.staff, &format!("/staff/bookings/{n}/payment"), &[("csrf", &staff_csrf), ("amount_yen", "0")]);
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("id=\"f-amount_yen-error\""), "{}", r.text);
+    assert!(r.text.contains("金額が正しくありません。"));
+    assert!(r.text.contains("value=\"0\""));
+    // An extra without its name: refused next to the name, the price and the number kept.
+    let r = post_form(
+        &w.staff,
+        &format!("/staff/bookings/{n}/extras"),
+        &[("csrf", &staff_csrf), ("item", ""), ("price_yen", "250"), ("quantity", "2")],
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("品名は1〜40文字です。"), "{}", r.text);
+    assert!(r.text.contains("value=\"250\"") && r.text.contains("value=\"2\""));
+    // A printed code with too long a name: refused, the name kept.
+    let long = "玄".repeat(61);
+    let r = post_form(&w.staff, "/staff/codes", &[("csrf", &staff_csrf), ("label", &long)]);
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("名前は60文字以内で入力してください。"));
+    assert!(r.text.contains(&format!("value=\"{long}\"")));
+    // The facility's claim for a month that is not one.
+    let r = w.staff.get("/staff/claim?month=2026-13");
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("月の形式が正しくありません"), "{}", r.text);
+    assert!(r.text.contains("value=\"2026-13\""));
+}
+
+#[test]
+fn printed_check_in_codes_are_shown_once_and_revoked() {
+    let w = world("pages-codes");
+    let csrf = w.staff.csrf.clone().unwrap();
+    let r = post_form(&w.staff, "/staff/codes", &[("csrf", &csrf), ("label", "正面玄関")]);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("data-new-code") && r.text.contains("<svg"), "{}", r.text);
+    assert!(r.text.contains("/checkin/"));
+    let list = w.staff.get("/staff/codes");
+    assert!(list.text.contains("正面玄関") && list.text.contains("有効"));
+    assert!(!list.text.contains("data-new-code"), "the code is shown once");
+    let id = w.staff.get("/api/facility/checkin-codes").body["codes"][0]["id"].as_i64().unwrap();
+    let r = post_form(&w.staff, &format!("/staff/codes/{id}/revoke"), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/staff/codes?done=revoke"));
+    let list = w.staff.get("/staff/codes?done=revoke");
+    assert!(list.text.contains("コードを無効にしました。") && list.text.contains("無効（"));
 }
 
 #[test]
