@@ -108,8 +108,8 @@ async fn render(v: &Visit, number: i64, done: Option<&str>, form: Form, status: 
             dl.info {
                 div { dt { "利用料" } dd data-fee { (yen(&d["fee_yen"])) } }
                 @for e in &extras {
-                    div data-extra { dt { (e["item"].as_str().unwrap_or("")) "（" (e["price_yen"].as_i64().unwrap_or(0)) "円×" (e["quantity"].as_i64().unwrap_or(0)) "）" }
-                          dd { (yen(&e["yen"])) } }
+                    div data-extra { dt { (e["item"].as_str().unwrap_or("")) }
+                          dd { (yen(&e["yen"])) "（" (e["price_yen"].as_i64().unwrap_or(0)) "円×" (e["quantity"].as_i64().unwrap_or(0)) "）" } }
                 }
                 div { dt { "合計" } dd data-total { (yen(&d["total_yen"])) } }
                 div { dt { "入金済" } dd data-paid { (yen(&d["paid_yen"])) } }
@@ -247,6 +247,16 @@ async fn claim_page(v: Visit, Query(q): Q) -> PageResult {
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0))).collect())
         .unwrap_or_default();
     let lines = c["lines"].as_array().cloned().unwrap_or_default();
+    let towns = v.call(Method::GET, "/api/municipalities", None).await;
+    let town = |code: &str| -> String {
+        towns.body["municipalities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| m["code"] == code)
+            .and_then(|m| m["name"].as_str())
+            .map_or_else(|| code.to_owned(), |n| format!("{n}（{code}）"))
+    };
     let body = html! {
         h1 { "施設の請求" }
         (form.alerts())
@@ -261,8 +271,8 @@ async fn claim_page(v: Visit, Query(q): Q) -> PageResult {
                 @if by.is_empty() { p { "この月の請求はありません。" } } @else {
                     div.scroll {
                         table.list {
-                            thead { tr { th scope="col" { "支払う市区町村（コード）" } th scope="col" { "金額" } } }
-                            tbody { @for (code, y) in &by { tr { td data-label="支払う市区町村（コード）" { (code) } td data-label="金額" { (y) "円" } } } }
+                            thead { tr { th scope="col" { "支払う市区町村" } th scope="col" { "金額" } } }
+                            tbody { @for (code, y) in &by { tr { td data-label="支払う市区町村" { (town(code)) } td data-label="金額" { (y) "円" } } } }
                         }
                     }
                 }
