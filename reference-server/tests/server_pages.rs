@@ -383,3 +383,59 @@ fn forms_need_the_csrf_token_and_redirect_after_success() {
     assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
     assert_eq!(w.parent.get("/mypage").status, 303);
 }
+
+#[test]
+fn extras_and_a_payment_from_the_staff_pages_reach_the_parent() {
+    let w = world("pages-fees");
+    let n = w.booking;
+    assert_eq!(w.staff.post(&format!("/api/facility/bookings/{n}/confirm"), &json!({})).status, 200);
+    assert_eq!(w.server.client().post("/api/test/now", &json!({"now": "2026-01-23T10:00"})).status, 200);
+    let staff = logged_in(&w.server, "staff@t.jp", "staff-password-1");
+    let parent = logged_in(&w.server, "parent0@t.jp", "parent-password-1");
+    let csrf = staff.csrf.clone().unwrap();
+    let r = post_form(
+        &staff,
+        "/staff/day/attendance",
+        &[("csrf", &csrf), ("action", "check_in"), ("number", &n.to_string())],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert!(staff.get("/staff/day").text.contains(&format!("href=\"/staff/bookings/{n}\"")));
+    // An item not on the price list, with its price: Post/Redirect/Get to the booking's staff view.
+    let r = post_form(
+        &staff,
+        &format!("/staff/bookings/{n}/extras"),
+        &[("csrf", &csrf), ("item", "おむつ"), ("price_yen", "50"), ("quantity", "2")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(r.header("location"), Some(format!("/staff/bookings/{n}?done=extras").as_str()));
+    let page = staff.get(&format!("/staff/bookings/{n}?done=extras"));
+    assert!(page.text.contains("追加料金を登録しました。") && page.text.contains("おむつ"), "{}", page.text);
+    // A payment before use is refused by the API (after use only), the amount kept.
+    let r = post_form(&staff, &format!("/staff/bookings/{n}/payment"), &[("csrf", &csrf), ("amount_yen", "700")]);
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("data-code=\"invalid_state\"") && r.text.contains("value=\"700\""));
+    let r = post_form(
+        &staff,
+        "/staff/day/attendance",
+        &[("csrf", &csrf), ("action", "check_out"), ("number", &n.to_string())],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let day = staff.get(&format!("/api/facility/bookings/{n}/day")).body;
+    let due = day["due_yen"].as_i64().unwrap();
+    assert_eq!(due, day["fee_yen"].as_i64().unwrap() + 100);
+    assert!(
+        staff.get(&format!("/staff/bookings/{n}")).text.contains(&format!("value=\"{due}\"")),
+        "the due amount offered"
+    );
+    let r = post_form(
+        &staff,
+        &format!("/staff/bookings/{n}/payment"),
+        &[("csrf", &csrf), ("amount_yen", &due.to_string())],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = staff.get(&format!("/staff/bookings/{n}?done=payment"));
+    assert!(page.text.contains("入金を登録しました。") && page.text.contains("data-due>0円"), "{}", page.text);
+    let mine = parent.get(&format!("/mypage/bookings/{n}"));
+    assert!(mine.text.contains("おむつ") && mine.text.contains("お支払い残額"), "{}", mine.text);
+    assert!(mine.text.contains(&format!("{due}円")));
+}
