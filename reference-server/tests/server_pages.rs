@@ -73,7 +73,15 @@ fn every_page_answers_each_role() {
         "/facilities/daredemo/flexible?child=k0".into(),
         "/facilities/daredemo/regular?child=k0".into(),
     ];
-    let staff = ["/staff", "/staff/setup", "/staff/day"];
+    let staff = [
+        "/staff".to_owned(),
+        "/staff/setup".into(),
+        "/staff/day".into(),
+        format!("/staff/bookings/{n}"),
+        "/staff/codes".into(),
+        "/staff/claim".into(),
+        "/staff/claim?month=2026-01".into(),
+    ];
     let city =
         ["/city", "/city/outbox", "/city/facilities", "/city/claims", "/city/claims?month=2026-01", "/city/audit"];
     let clients: [(&str, &Client); 4] =
@@ -86,7 +94,7 @@ fn every_page_answers_each_role() {
         }
         for (role, pages) in [
             ("parent", parent.iter().map(String::as_str).collect::<Vec<_>>()),
-            ("facility", staff.to_vec()),
+            ("facility", staff.iter().map(String::as_str).collect()),
             ("municipality", city.to_vec()),
         ] {
             for p in pages {
@@ -229,6 +237,52 @@ fn refused_forms_keep_what_was_typed() {
     assert_eq!(r.status, 422);
     assert!(r.text.contains("開始と終了の両方を入力してください。"));
     assert!(r.text.contains("value=\"08:00\""));
+    // A payment the API refuses: the reason next to the amount, the amount kept.
+    let n = w.booking;
+    let r = post_form(&w.staff, &format!("/staff/bookings/{n}/payment"), &[("csrf", &staff_csrf), ("amount_yen", "0")]);
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("id=\"f-amount_yen-error\""), "{}", r.text);
+    assert!(r.text.contains("金額が正しくありません。"));
+    assert!(r.text.contains("value=\"0\""));
+    // An extra without its name: refused next to the name, the price and the number kept.
+    let r = post_form(
+        &w.staff,
+        &format!("/staff/bookings/{n}/extras"),
+        &[("csrf", &staff_csrf), ("item", ""), ("price_yen", "250"), ("quantity", "2")],
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("品名は1〜40文字です。"), "{}", r.text);
+    assert!(r.text.contains("value=\"250\"") && r.text.contains("value=\"2\""));
+    // A printed code with too long a name: refused, the name kept.
+    let long = "玄".repeat(61);
+    let r = post_form(&w.staff, "/staff/codes", &[("csrf", &staff_csrf), ("label", &long)]);
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("名前は60文字以内で入力してください。"));
+    assert!(r.text.contains(&format!("value=\"{long}\"")));
+    // The facility's claim for a month that is not one.
+    let r = w.staff.get("/staff/claim?month=2026-13");
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("月の形式が正しくありません"), "{}", r.text);
+    assert!(r.text.contains("value=\"2026-13\""));
+}
+
+#[test]
+fn printed_check_in_codes_are_shown_once_and_revoked() {
+    let w = world("pages-codes");
+    let csrf = w.staff.csrf.clone().unwrap();
+    let r = post_form(&w.staff, "/staff/codes", &[("csrf", &csrf), ("label", "正面玄関")]);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("data-new-code") && r.text.contains("<svg"), "{}", r.text);
+    assert!(r.text.contains("/checkin/"));
+    let list = w.staff.get("/staff/codes");
+    assert!(list.text.contains("正面玄関") && list.text.contains("有効"));
+    assert!(!list.text.contains("data-new-code"), "the code is shown once");
+    let id = w.staff.get("/api/facility/checkin-codes").body["codes"][0]["id"].as_i64().unwrap();
+    let r = post_form(&w.staff, &format!("/staff/codes/{id}/revoke"), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/staff/codes?done=revoke"));
+    let list = w.staff.get("/staff/codes?done=revoke");
+    assert!(list.text.contains("コードを無効にしました。") && list.text.contains("無効（"));
 }
 
 #[test]
@@ -328,4 +382,60 @@ fn forms_need_the_csrf_token_and_redirect_after_success() {
     assert_eq!(r.status, 303);
     assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
     assert_eq!(w.parent.get("/mypage").status, 303);
+}
+
+#[test]
+fn extras_and_a_payment_from_the_staff_pages_reach_the_parent() {
+    let w = world("pages-fees");
+    let n = w.booking;
+    assert_eq!(w.staff.post(&format!("/api/facility/bookings/{n}/confirm"), &json!({})).status, 200);
+    assert_eq!(w.server.client().post("/api/test/now", &json!({"now": "2026-01-23T10:00"})).status, 200);
+    let staff = logged_in(&w.server, "staff@t.jp", "staff-password-1");
+    let parent = logged_in(&w.server, "parent0@t.jp", "parent-password-1");
+    let csrf = staff.csrf.clone().unwrap();
+    let r = post_form(
+        &staff,
+        "/staff/day/attendance",
+        &[("csrf", &csrf), ("action", "check_in"), ("number", &n.to_string())],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert!(staff.get("/staff/day").text.contains(&format!("href=\"/staff/bookings/{n}\"")));
+    // An item not on the price list, with its price: Post/Redirect/Get to the booking's staff view.
+    let r = post_form(
+        &staff,
+        &format!("/staff/bookings/{n}/extras"),
+        &[("csrf", &csrf), ("item", "おむつ"), ("price_yen", "50"), ("quantity", "2")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(r.header("location"), Some(format!("/staff/bookings/{n}?done=extras").as_str()));
+    let page = staff.get(&format!("/staff/bookings/{n}?done=extras"));
+    assert!(page.text.contains("追加料金を登録しました。") && page.text.contains("おむつ"), "{}", page.text);
+    // A payment before use is refused by the API (after use only), the amount kept.
+    let r = post_form(&staff, &format!("/staff/bookings/{n}/payment"), &[("csrf", &csrf), ("amount_yen", "700")]);
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("data-code=\"invalid_state\"") && r.text.contains("value=\"700\""));
+    let r = post_form(
+        &staff,
+        "/staff/day/attendance",
+        &[("csrf", &csrf), ("action", "check_out"), ("number", &n.to_string())],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let day = staff.get(&format!("/api/facility/bookings/{n}/day")).body;
+    let due = day["due_yen"].as_i64().unwrap();
+    assert_eq!(due, day["fee_yen"].as_i64().unwrap() + 100);
+    assert!(
+        staff.get(&format!("/staff/bookings/{n}")).text.contains(&format!("value=\"{due}\"")),
+        "the due amount offered"
+    );
+    let r = post_form(
+        &staff,
+        &format!("/staff/bookings/{n}/payment"),
+        &[("csrf", &csrf), ("amount_yen", &due.to_string())],
+    );
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = staff.get(&format!("/staff/bookings/{n}?done=payment"));
+    assert!(page.text.contains("入金を登録しました。") && page.text.contains("data-due>0円"), "{}", page.text);
+    let mine = parent.get(&format!("/mypage/bookings/{n}"));
+    assert!(mine.text.contains("おむつ") && mine.text.contains("お支払い残額"), "{}", mine.text);
+    assert!(mine.text.contains(&format!("{due}円")));
 }

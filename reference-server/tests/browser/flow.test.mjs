@@ -6,7 +6,8 @@
 // list and detail (初回面談が必要); the interview booking with its confirm dialog; the outcome (利用承認)
 // by the facility; 柔軟利用 from the week calendar; refusals seen on the page (a day inside the lead
 // time, a full slot) with the typed values kept; the facility's confirmation; マイページ with the badges
-// and the fee (600円 for 2 hours); a late cancellation with its warning.
+// and the fee (600円 for 2 hours); a late cancellation with its warning; the day of use behind the 2D
+// code; a printed code, extras at 降園, payment received and the facility's claim.
 // Every screen: screenshots at 1200 px and 375 px (artifacts/screens/, gitignored), no sideways scroll
 // at 375 px, and axe-core finds no serious or critical issue.
 import { after, before, test } from "node:test";
@@ -481,6 +482,74 @@ test("登降園手続き behind the facility's 2D code: 利用開始, 利用終�
   await c.goto(`${base}/city/audit`);
   await c.locator("table.list tbody tr").first().waitFor();
   await screen(c, "city-audit");
+});
+
+test("a printed code at the door; extras at 降園 at the price list's prices; payment received; the facility's claim", async (t) => {
+  if (!(await hasDayOfUse())) {
+    t.skip("no day-of-use API on this server (GET /api/checkin/{code})");
+    return;
+  }
+  const p = pages.parent;
+  const s = pages.staff;
+  await p.goto(`${base}/facilities/daredemo/flexible`);
+  await p.selectOption("#f-child", { label: "たなかじろう" });
+  await p.fill("#f-date", "2026-02-04");
+  await p.selectOption("#f-from", "10:00");
+  await p.selectOption("#f-to", "12:00");
+  await Promise.all([p.waitForURL(/\/mypage\/bookings\/\d+/), p.click("button:has-text('予約する')")]);
+  const number = Number(new URL(p.url()).pathname.split("/").pop());
+  await s.goto(`${base}/staff`);
+  await s.locator(`tr[data-number="${number}"] button[data-action=confirm]`).click();
+  await s.waitForSelector("text=予約を確定しました。");
+
+  // A printed code for the front door: its 2D code and URL are shown once.
+  await travel("2026-02-04T09:55");
+  await s.goto(`${base}/staff/codes`);
+  await s.fill("#f-label", "正面玄関");
+  await s.click("button[data-action=create-code]");
+  await s.locator("[data-new-code] .qr svg").waitFor();
+  const printed = new URL(await s.textContent("[data-new-code] code.url")).pathname;
+  await screen(s, "staff-code-new");
+  await p.goto(base + printed);
+  await p.locator(`tr[data-number="${number}"] button[data-action=start]`).click();
+  await p.waitForSelector("text=利用開始を登録しました。");
+
+  // 降園 by the staff with a lunch and a snack at the price list's prices (昼食 300円, おやつ 100円).
+  await travel("2026-02-04T12:00");
+  await s.goto(`${base}/staff/day`);
+  await s.fill(`#b${number}-f-x0`, "1");
+  await s.fill(`#b${number}-f-x1`, "1");
+  await screen(s, "staff-day-checkout");
+  await s.locator(`tr[data-number="${number}"] button[data-action=check_out]`).click();
+  await s.waitForSelector("text=降園を登録しました。");
+  // The booking's staff view: 600 + 300 + 100 due, paid in full.
+  await s.click(`a[href="/staff/bookings/${number}"]`);
+  await s.waitForSelector("[data-fees]");
+  assert.equal(await s.textContent("[data-total]"), "1000円");
+  assert.equal(await s.textContent("[data-due]"), "1000円");
+  assert.equal(await s.inputValue("#f-amount_yen"), "1000");
+  await screen(s, "staff-booking-fees");
+  await s.click("button[data-action=payment]");
+  await s.waitForSelector("text=入金を登録しました。");
+  assert.equal(await s.textContent("[data-due]"), "0円");
+  await screen(s, "staff-booking-paid");
+  // The parent sees the fee, the extras, what was paid and what is due.
+  await p.goto(`${base}/mypage/bookings/${number}`);
+  const day = await p.textContent("[data-day]");
+  assert.match(day, /利用料\s*600円/);
+  assert.match(day, /昼食\s*300円/);
+  assert.match(day, /合計\s*1000円/);
+  assert.match(day, /お支払い済\s*1000円/);
+  assert.match(day, /お支払い残額\s*0円/);
+  await screen(p, "day-fees");
+  // The printed code revoked; the facility's claim for January (the use of the 28th).
+  await s.goto(`${base}/staff/codes`);
+  await s.locator("tr", { hasText: "正面玄関" }).locator("button[data-action=revoke]").click();
+  await s.waitForSelector("text=コードを無効にしました。");
+  await screen(s, "staff-codes");
+  await s.goto(`${base}/staff/claim?month=2026-01`);
+  await s.waitForSelector("[data-claim-total]");
+  await screen(s, "staff-claim");
 });
 
 test("no page error, no console error", () => {

@@ -29,7 +29,7 @@ pub(super) fn routes(r: Router<Pages>) -> Router<Pages> {
 }
 
 /// The code as a 2D code (QR, SVG). The SVG is made here from the code's URL: nothing typed by a user.
-fn qr(url: &str) -> Markup {
+pub(super) fn qr(url: &str) -> Markup {
     match qrcode::QrCode::new(url.as_bytes()) {
         Ok(code) => {
             let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build();
@@ -51,7 +51,7 @@ fn done_text(d: &str) -> &'static str {
     }
 }
 
-fn row(v: &Visit, b: &Value, form: &Form) -> Markup {
+fn row(v: &Visit, b: &Value, form: &Form, prices: &[(String, i64)]) -> Markup {
     let n = b["number"].as_i64().unwrap_or(0);
     let status = b["status"].as_str().unwrap_or("");
     let records_open = matches!(status, "in_use" | "completed");
@@ -63,20 +63,28 @@ fn row(v: &Visit, b: &Value, form: &Form) -> Markup {
     }
     html! {
         tr data-number=(n) {
-            td data-label="予約番号" { (n) }
+            td data-label="予約番号" { a href=(format!("/staff/bookings/{n}")) aria-label=(format!("予約番号 {n} の料金・入金")) { (n) } }
             td data-label="利用予定時間" { (short_time(b["from"].as_str().unwrap_or(""))) "～" (short_time(b["to"].as_str().unwrap_or(""))) }
             td data-label="お子さま" { (b["child_name"].as_str().unwrap_or("")) " さま" }
             td data-label="状態" { (badges(b)) }
             td data-label="登降園" {
                 div.row-actions {
-                    @for (action, label, allowed) in [("check_in", "登園", b["can_start"] == true), ("check_out", "降園", b["can_end"] == true)] {
-                        @if allowed {
-                            form.inline method="post" action="/staff/day/attendance" {
-                                (csrf(v))
-                                input type="hidden" name="action" value=(action);
-                                input type="hidden" name="number" value=(n);
-                                button.primary type="submit" data-action=(action) { (label) }
-                            }
+                    @if b["can_start"] == true {
+                        form.inline method="post" action="/staff/day/attendance" {
+                            (csrf(v))
+                            input type="hidden" name="action" value="check_in";
+                            input type="hidden" name="number" value=(n);
+                            button.primary type="submit" data-action="check_in" { "登園" }
+                        }
+                    }
+                    @if b["can_end"] == true {
+                        // 降園 with the extras of the day (meals, snacks) at the facility's prices.
+                        form.checkout method="post" action="/staff/day/attendance" {
+                            (csrf(v))
+                            input type="hidden" name="action" value="check_out";
+                            input type="hidden" name="number" value=(n);
+                            (super::fees::quantity_fields(&f, prices, "x"))
+                            button.primary type="submit" data-action="check_out" { "降園" }
                         }
                     }
                 }
@@ -115,6 +123,7 @@ async fn render(v: &Visit, done: Option<&str>, form: Form, status: StatusCode) -
         return Err(super::view::error_page(v, day.status, &msg).into());
     }
     let code = v.call(Method::GET, "/api/facility/checkin-code", None).await;
+    let prices = super::fees::price_list(v).await;
     let d = &day.body;
     let list = d["bookings"].as_array().cloned().unwrap_or_default();
     let no_shows = d["no_shows_to_mark"].as_array().cloned().unwrap_or_default();
@@ -138,7 +147,7 @@ async fn render(v: &Visit, done: Option<&str>, form: Form, status: StatusCode) -
                     table.list {
                         thead { tr { th scope="col" { "予約番号" } th scope="col" { "利用予定時間" } th scope="col" { "お子さま" }
                                      th scope="col" { "状態" } th scope="col" { "登降園" } } }
-                        tbody { @for b in &list { (row(v, b, &form)) } }
+                        tbody { @for b in &list { (row(v, b, &form, &prices)) } }
                     }
                 }
             }
@@ -201,7 +210,14 @@ async fn attendance(v: Visit, Posted(pairs): Fields) -> PageResult {
     v.check_form(&values)?;
     let action = values.get("action").cloned().unwrap_or_default();
     let number: i64 = values.get("number").and_then(|n| n.parse().ok()).unwrap_or(0);
-    let body = json!({"action": action, "items": [{"number": number}]});
+    let mut item = json!({"number": number});
+    if action == "check_out" {
+        let extras = super::fees::chosen(&super::fees::price_list(&v).await, &values, "x");
+        if !extras.is_empty() {
+            item["extras"] = json!(extras);
+        }
+    }
+    let body = json!({"action": action, "items": [item]});
     let a = v.call(Method::POST, "/api/facility/attendance", Some(body)).await;
     let done = if action == "check_out" { "check_out" } else { "check_in" };
     answer(&v, a, done, values, &[]).await

@@ -11,7 +11,9 @@ mod booking;
 mod checkin;
 mod city;
 mod claims;
+mod codes;
 mod day;
+mod fees;
 mod parent;
 mod public;
 mod staff;
@@ -62,6 +64,8 @@ pub(crate) fn router(app: App, wasm_dir: PathBuf) -> Router {
     let r = checkin::routes(r);
     let r = staff::routes(r);
     let r = day::routes(r);
+    let r = fees::routes(r);
+    let r = codes::routes(r);
     let r = city::routes(r);
     let r = claims::routes(r);
     let r = assets::routes(r);

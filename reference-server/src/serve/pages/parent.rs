@@ -156,11 +156,13 @@ fn day_section(d: &Value) -> Markup {
                 dl.info {
                     div { dt { "利用開始" } dd { (d["check_in"].as_str().unwrap_or("—")) } }
                     div { dt { "利用終了" } dd { (d["check_out"].as_str().unwrap_or("—")) } }
+                    div { dt { "利用料" } dd { (d["fee_yen"].as_i64().unwrap_or(0)) "円" } }
                     @for e in &extras {
                         div { dt { (e["item"].as_str().unwrap_or("")) } dd { (e["yen"].as_i64().unwrap_or(0)) "円（" (e["quantity"].as_i64().unwrap_or(0)) "点）" } }
                     }
                     div { dt { "合計" } dd { (d["total_yen"].as_i64().unwrap_or(0)) "円" } }
                     div { dt { "お支払い済" } dd { (d["paid_yen"].as_i64().unwrap_or(0)) "円" } }
+                    div { dt { "お支払い残額" } dd data-due { (d["due_yen"].as_i64().unwrap_or(0)) "円" } }
                 }
                 h3 { "行動記録" }
                 @if records.is_empty() { p { "まだ記録はありません。" } }

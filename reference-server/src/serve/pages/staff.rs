@@ -57,7 +57,7 @@ fn row(v: &Visit, b: &Value) -> Markup {
     };
     html! {
         tr data-number=[number] data-status=(status) {
-            td data-label="予約番号" { @if let Some(n) = number { (n) } @else { "—" } }
+            td data-label="予約番号" { @if let Some(n) = number { a href=(format!("/staff/bookings/{n}")) { (n) } } @else { "—" } }
             td data-label="種別" { (kind_ja(kind)) }
             td data-label="状態" { (badges(b)) }
             td data-label="利用日・時間" { (ja_date(b["date"].as_str().unwrap_or(""))) " " (short_time(b["from"].as_str().unwrap_or(""))) "～" (short_time(b["to"].as_str().unwrap_or(""))) }

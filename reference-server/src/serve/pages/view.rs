@@ -173,6 +173,8 @@ pub(crate) fn layout(v: &Visit, title: &str, body: Markup) -> Markup {
                                         li { a href="/staff" { "予約の確認" } }
                                         li { a href="/staff/day" { "本日の登降園" } }
                                         li { a href="/staff/setup" { "施設の設定" } }
+                                        li { a href="/staff/codes" { "印刷用コード" } }
+                                        li { a href="/staff/claim" { "請求" } }
                                     }
                                     Some(Role::Municipality) => {
                                         li { a href="/city" { "利用者登録の認定" } }
