@@ -2,10 +2,8 @@
 //! contiguous range, so a lookup is one subtraction and one load (no hashing, no probing).
 //!
 //! The directly indexed range is at most `MAX_SPAN` days (one pointer each); a day that would stretch
-//! it further (a restored booking decades away) is kept in a small hash map instead, so that a few
+//! it further (a restored booking decades away) is kept in a small sorted list instead, so that a few
 //! far-flung dates cannot cost memory or time in proportion to their distance.
-
-use rustc_hash::FxHashMap;
 
 use crate::clock::Jd;
 
@@ -16,13 +14,14 @@ const MAX_SPAN: i64 = 4096;
 pub(crate) struct DayMap<T> {
     base: Jd,
     slots: Vec<Option<Box<T>>>,
-    far: FxHashMap<Jd, Box<T>>,
+    /// Days outside the range, sorted.
+    far: Vec<(Jd, Box<T>)>,
     len: usize,
 }
 
 impl<T> Default for DayMap<T> {
     fn default() -> Self {
-        DayMap { base: 0, slots: Vec::new(), far: FxHashMap::default(), len: 0 }
+        DayMap { base: 0, slots: Vec::new(), far: Vec::new(), len: 0 }
     }
 }
 
@@ -38,7 +37,7 @@ impl<T> DayMap<T> {
         match self.index(day) {
             Some(i) => self.slots[i].as_deref(),
             None if self.far.is_empty() => None,
-            None => self.far.get(&day).map(|b| &**b),
+            None => self.far_at(day).ok().map(|i| &*self.far[i].1),
         }
     }
 
@@ -47,18 +46,19 @@ impl<T> DayMap<T> {
     pub(crate) fn get_mut(&mut self, day: Jd) -> Option<&mut T> {
         match self.index(day) {
             Some(i) => self.slots[i].as_deref_mut(),
-            None => self.far.get_mut(&day).map(|b| &mut **b),
+            None => self.far_at(day).ok().map(|i| &mut *self.far[i].1),
         }
     }
 
     /// The value of a day, made by `make` when there is none.
     pub(crate) fn get_or_insert_with(&mut self, day: Jd, make: impl FnOnce() -> T) -> &mut T {
         let Some(i) = self.make_room(day) else {
-            let len = &mut self.len;
-            return self.far.entry(day).or_insert_with(|| {
-                *len += 1;
-                Box::new(make())
+            let at = self.far_at(day).unwrap_or_else(|at| {
+                self.far.insert(at, (day, Box::new(make())));
+                self.len += 1;
+                at
             });
+            return &mut self.far[at].1;
         };
         let slot = &mut self.slots[i];
         if slot.is_none() {
@@ -70,12 +70,19 @@ impl<T> DayMap<T> {
 
     /// Sets the value of a day.
     pub(crate) fn insert(&mut self, day: Jd, value: T) {
-        let old = match self.make_room(day) {
-            Some(i) => self.slots[i].replace(Box::new(value)),
-            None => self.far.insert(day, Box::new(value)),
-        };
-        if old.is_none() {
-            self.len += 1;
+        match self.make_room(day) {
+            Some(i) => {
+                if self.slots[i].replace(Box::new(value)).is_none() {
+                    self.len += 1;
+                }
+            }
+            None => match self.far_at(day) {
+                Ok(at) => *self.far[at].1 = value,
+                Err(at) => {
+                    self.far.insert(at, (day, Box::new(value)));
+                    self.len += 1;
+                }
+            },
         }
     }
 
@@ -85,19 +92,23 @@ impl<T> DayMap<T> {
     }
 
     /// The days with their values, in order of day.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Jd, &T)> + '_ {
+    pub(crate) fn iter<'a>(&'a self) -> impl Iterator<Item = (Jd, &'a T)> + 'a {
         let near = self.slots.iter().enumerate().filter_map(|(i, s)| s.as_deref().map(|v| (self.base + i as Jd, v)));
-        let mut far: Vec<(Jd, &T)> = self.far.iter().map(|(d, v)| (*d, &**v)).collect();
-        far.sort_unstable_by_key(|(d, _)| *d);
-        let split = far.partition_point(|(d, _)| *d < self.base);
-        let after = far.split_off(split);
-        far.into_iter().chain(near).chain(after)
+        let split = self.far.partition_point(|(d, _)| *d < self.base);
+        let (before, after) = self.far.split_at(split);
+        let far = |(d, v): &'a (Jd, Box<T>)| (*d, &**v);
+        before.iter().map(far).chain(near).chain(after.iter().map(far))
     }
 
     /// How many days have a value.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.len
+    }
+
+    /// Where `day` is (`Ok`) or would go (`Err`) in the far list.
+    fn far_at(&self, day: Jd) -> Result<usize, usize> {
+        self.far.binary_search_by_key(&day, |(d, _)| *d)
     }
 
     /// The index of `day`, growing the range to hold it; `None` when that would make the range

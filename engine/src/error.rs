@@ -256,18 +256,23 @@ impl Error {
     }
 
     fn joined(&self, f: fn(Code) -> &'static str) -> String {
-        let mut out: Vec<String> = self.codes.iter().map(|c| f(c).to_owned()).collect();
-        if let Some(d) = &self.detail {
-            out.push(d.clone());
+        let mut out = String::new();
+        for line in self.codes.iter().map(f).chain(self.detail.as_deref()) {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
         }
-        out.join("\n")
+        out
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.codes.iter().map(Code::as_str).collect();
-        write!(f, "{}", names.join(", "))?;
+        for (i, code) in self.codes.iter().enumerate() {
+            f.write_str(if i == 0 { "" } else { ", " })?;
+            f.write_str(code.as_str())?;
+        }
         if let Some(d) = &self.detail {
             write!(f, ": {d}")?;
         }

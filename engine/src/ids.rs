@@ -2,7 +2,7 @@
 //!
 //! The ids themselves live once, in the bookings and the series. The table maps each id's 64-bit
 //! hash to its index and confirms a hit by looking at the stored id; the rare id whose hash is
-//! already taken by another id goes to a small overflow map keyed by the id itself. Growing the
+//! already taken by another id goes to a small overflow list, sorted by the id itself. Growing the
 //! table never reads an id again, and storing one costs no allocation.
 
 use std::hash::BuildHasher;
@@ -14,7 +14,8 @@ use crate::world::{Booking, IdRef, Series};
 #[derive(Clone, Default)]
 pub(crate) struct IdTable {
     by_hash: FxHashMap<u64, IdRef>,
-    overflow: FxHashMap<Box<str>, IdRef>,
+    /// Ids whose hash another id has, sorted (binary search: clashes cannot make it slow).
+    overflow: Vec<(Box<str>, IdRef)>,
     /// Tests: every id hashes alike, so that every path of a clash runs.
     #[cfg(test)]
     collide: bool,
@@ -42,7 +43,7 @@ impl IdTable {
     pub(crate) fn get(&self, id: &str, bookings: &[Booking], series: &[Series]) -> Option<IdRef> {
         match self.by_hash.get(&self.hash(id)) {
             Some(&r) if name(r, bookings, series) == id => Some(r),
-            Some(_) => self.overflow.get(id).copied(),
+            Some(_) => self.overflow_at(id).ok().map(|i| self.overflow[i].1),
             None => None,
         }
     }
@@ -55,7 +56,9 @@ impl IdTable {
                 e.insert(r);
             }
             std::collections::hash_map::Entry::Occupied(_) => {
-                self.overflow.insert(id.into(), r);
+                if let Err(at) = self.overflow_at(id) {
+                    self.overflow.insert(at, (id.into(), r));
+                }
             }
         }
     }
@@ -67,6 +70,10 @@ impl IdTable {
         }
         self.insert(id, r);
         None
+    }
+
+    fn overflow_at(&self, id: &str) -> Result<usize, usize> {
+        self.overflow.binary_search_by(|(x, _)| (**x).cmp(id))
     }
 
     pub(crate) fn reserve(&mut self, n: usize) {

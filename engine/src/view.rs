@@ -208,8 +208,6 @@ impl World {
             let twice = || Error::invalid(format!("bookings[{i}].id: {:?} is listed twice", b.id));
             let occurrence = match b.id.split_once('#') {
                 None => {
-                    crate::booking::valid_id(&b.id)
-                        .map_err(|e| Error::invalid(format!("bookings[{i}].{}", e.detail().unwrap_or("id"))))?;
                     if w.lookup(&b.id).is_some() {
                         return Err(twice());
                     }

@@ -182,10 +182,18 @@ fn ages(birth: Date) -> (Jd, ClassBounds) {
 
 /// The k of an occurrence id `series#k`: digits without a leading zero, from 1.
 pub(crate) fn occurrence_number(k: &str) -> Option<u32> {
-    if k.is_empty() || k.starts_with('0') || !k.bytes().all(|c| c.is_ascii_digit()) {
+    if k.starts_with('0') {
         return None;
     }
-    k.parse().ok()
+    let mut n: u32 = 0;
+    for c in k.bytes() {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u32::from(d))?;
+    }
+    (n > 0).then_some(n)
 }
 
 /// When a child reaches ages 1, 2 and 3 (day numbers).
