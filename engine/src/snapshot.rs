@@ -201,17 +201,38 @@ impl Restorer {
         Restorer { w, i: 0, last_child: (String::new(), u32::MAX), last_facility: (String::new(), u32::MAX) }
     }
 
+    /// Stores a chunk of records, in order; stops at the first wrong one.
+    pub(crate) fn push_chunk(&mut self, chunk: Vec<RecordIn<'_>>) -> Result<(), Error> {
+        // The children's ids first, in a loop of nothing else: the lookups do not depend on each
+        // other, so the processor overlaps their cache misses (in `push` they wait one by one).
+        let children: Vec<Option<u32>> = chunk.iter().map(|b| self.w.child_index.get(&*b.child).copied()).collect();
+        for (b, child) in chunk.into_iter().zip(children) {
+            self.push_with(b, child)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn push(&mut self, b: RecordIn<'_>) -> Result<(), Error> {
-        let i = self.i;
-        self.i += 1;
-        let band = Band::new(b.from, b.to).map_err(|e| at(i, format!("from/to: {e}")))?;
-        check_shape(&b).map_err(|e| at(i, e))?;
-        if self.last_child.1 == u32::MAX || *b.child != *self.last_child.0 {
-            let c = self.w.child_ix(&b.child).map_err(|_| at(i, format!("child: unknown child {:?}", b.child)))?;
+        let child = if self.last_child.1 != u32::MAX && *b.child == *self.last_child.0 {
+            Some(self.last_child.1)
+        } else {
+            self.w.child_index.get(&*b.child).copied()
+        };
+        if let Some(c) = child {
             self.last_child.0.clear();
             self.last_child.0.push_str(&b.child);
             self.last_child.1 = c;
         }
+        self.push_with(b, child)
+    }
+
+    /// Stores a record whose child was looked up (`None`: unknown).
+    fn push_with(&mut self, b: RecordIn<'_>, child: Option<u32>) -> Result<(), Error> {
+        let i = self.i;
+        self.i += 1;
+        let band = Band::new(b.from, b.to).map_err(|e| at(i, format!("from/to: {e}")))?;
+        check_shape(&b).map_err(|e| at(i, e))?;
+        let child = child.ok_or_else(|| at(i, format!("child: unknown child {:?}", b.child)))?;
         if self.last_facility.1 == u32::MAX || *b.facility != *self.last_facility.0 {
             let f = self
                 .w
@@ -221,7 +242,7 @@ impl Restorer {
             self.last_facility.0.push_str(&b.facility);
             self.last_facility.1 = f;
         }
-        let (child, facility) = (self.last_child.1, self.last_facility.1);
+        let facility = self.last_facility.1;
         let occurrence = match b.id.split_once('#') {
             None => {
                 crate::booking::valid_id(&b.id).map_err(|e| at(i, e.detail().unwrap_or("id").to_owned()))?;
@@ -278,7 +299,6 @@ impl Restorer {
 
     pub(crate) fn finish(mut self) -> World {
         self.w.link_all();
-        self.w.search.rebuild_loads(&self.w.facilities);
         self.w
     }
 }

@@ -182,11 +182,8 @@ fn store_while_parsing<'de: 'scope, 'scope, 'env, A: MapAccess<'de>>(
             if failed.is_some() {
                 continue; // drained: the parser never waits on a full channel
             }
-            for b in chunk {
-                if let Err(e) = r.push(b) {
-                    failed = Some(e);
-                    break;
-                }
+            if let Err(e) = r.push_chunk(chunk) {
+                failed = Some(e);
             }
         }
         Some(match failed {
@@ -208,14 +205,12 @@ fn store_while_parsing<'de: 'scope, 'scope, 'env, A: MapAccess<'de>>(
             let mut r = Restorer::new(world, 0);
             let mut failed = None;
             map.next_value_seed(Chunks {
-                sink: |chunk: Vec<RecordIn<'de>>| {
-                    for b in chunk {
-                        if let Err(e) = r.push(b) {
-                            failed = Some(e);
-                            return false;
-                        }
+                sink: |chunk: Vec<RecordIn<'de>>| match r.push_chunk(chunk) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failed = Some(e);
+                        false
                     }
-                    true
                 },
             })?;
             Ok(match failed {

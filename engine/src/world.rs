@@ -180,6 +180,73 @@ fn ages(birth: Date) -> (Jd, ClassBounds) {
     (r(6), ClassBounds([r(12), r(24), r(36)]))
 }
 
+/// "No age class" and "holds no place" in `link_all`'s per-booking bytes.
+const NO_CLASS: u8 = u8::MAX;
+
+/// The children's half of `link_all`: each child's bookings and live months, in booking order (a
+/// counting sort by child); returns each booking's age class on its day.
+fn link_children(bookings: &[Booking], children: &mut [Child]) -> Vec<u8> {
+    let n = bookings.len();
+    let mut start = vec![0usize; children.len() + 1];
+    for bk in bookings {
+        start[bk.child as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    // (booking, day, minutes counted, live)
+    let mut by_child = vec![(0u32, 0 as Jd, 0u32, false); n];
+    for (b, bk) in bookings.iter().enumerate() {
+        let at = &mut next[bk.child as usize];
+        by_child[*at] = (b as u32, bk.day, bk.counted_minutes(), bk.status != Status::Cancelled);
+        *at += 1;
+    }
+    let mut class = vec![NO_CLASS; n];
+    for (ci, c) in children.iter_mut().enumerate() {
+        let list = &by_child[start[ci]..start[ci + 1]];
+        c.bookings.reserve_exact(list.len());
+        for &(b, day, counted, live) in list {
+            c.bookings.push(b);
+            if live {
+                let m = c.live.entry(crate::clock::Month::key_of_jd(day)).or_default();
+                m.list.push((day, b));
+                m.counted += counted;
+            }
+            class[b as usize] = c.class_on(day).unwrap_or(NO_CLASS);
+        }
+    }
+    class
+}
+
+/// The days' half of `link_all`: each day's bookings and held places (by facility, day and
+/// booking); returns that order, (facility, day, booking, band, quota held or `NO_CLASS`), for the
+/// age-class counts.
+fn link_days(bookings: &[Booking], facilities: &mut [Facility]) -> Vec<(u32, Jd, u32, Band, u8)> {
+    let mut by_day: Vec<(u32, Jd, u32, Band, u8)> = bookings
+        .iter()
+        .enumerate()
+        .map(|(b, bk)| {
+            let quota = if bk.holds_quota() { bk.kind.usage().expect("usage").quota() as u8 } else { NO_CLASS };
+            (bk.facility, bk.day, b as u32, bk.band, quota)
+        })
+        .collect();
+    by_day.sort_unstable_by_key(|t| (t.0, t.1, t.2));
+    for group in by_day.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let load = facilities[group[0].0 as usize].loads.get_or_insert_with(group[0].1, DayLoad::new);
+        load.bookings.extend(group.iter().map(|t| t.2));
+        for &(_, _, _, band, quota) in group {
+            if quota != NO_CLASS {
+                for s in band.slots() {
+                    let h = &mut load.held[quota as usize][s];
+                    *h = h.saturating_add(1);
+                }
+            }
+        }
+    }
+    by_day
+}
+
 /// The k of an occurrence id `series#k`: digits without a leading zero, from 1.
 pub(crate) fn occurrence_number(k: &str) -> Option<u32> {
     if k.starts_with('0') {
@@ -538,70 +605,50 @@ impl World {
     }
 
     /// Makes, for a world whose bookings were pushed without them (a restore), every child's list
-    /// and live months and every day's list and held places; the search index follows separately.
+    /// and live months and every day's list and held places, and builds the search index.
     ///
     /// Booking by booking this is a few cache misses each (a random child, a random day); here the
     /// bookings are grouped by child, then by facility and day, so that each child and each day is
-    /// visited once, in order.
+    /// visited once, in order. The children's half and the days' half touch different parts of the
+    /// world and run on two threads where threads exist; the age-class counts, which need both,
+    /// come last.
     pub(crate) fn link_all(&mut self) {
-        const NO_CLASS: u8 = u8::MAX;
-        let n = self.bookings.len();
-        // By child, in booking order (a counting sort): (booking, day, minutes counted, live).
-        let mut start = vec![0usize; self.children.len() + 1];
-        for bk in &self.bookings {
-            start[bk.child as usize + 1] += 1;
-        }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
-        }
-        let mut next = start.clone();
-        let mut by_child = vec![(0u32, 0 as Jd, 0u32, false); n];
-        for (b, bk) in self.bookings.iter().enumerate() {
-            let at = &mut next[bk.child as usize];
-            by_child[*at] = (b as u32, bk.day, bk.counted_minutes(), bk.status != Status::Cancelled);
-            *at += 1;
-        }
-        let mut class = vec![NO_CLASS; n];
-        for (ci, c) in self.children.iter_mut().enumerate() {
-            let list = &by_child[start[ci]..start[ci + 1]];
-            c.bookings.reserve_exact(list.len());
-            for &(b, day, counted, live) in list {
-                c.bookings.push(b);
-                if live {
-                    let m = c.live.entry(crate::clock::Month::key_of_jd(day)).or_default();
-                    m.list.push((day, b));
-                    m.counted += counted;
-                }
-                class[b as usize] = c.class_on(day).unwrap_or(NO_CLASS);
+        let World { bookings, children, facilities, search, .. } = self;
+        let bookings: &[Booking] = bookings;
+        let days_half = |facilities: &mut Vec<Facility>, search: &mut SearchIndex| {
+            let by_day = link_days(bookings, facilities);
+            search.rebuild_loads(facilities);
+            by_day
+        };
+        let (class, by_day) = std::thread::scope(|scope| {
+            // The days' half gets its part of the world once its thread is running; without threads
+            // (WebAssembly) it runs here, after the children's half.
+            let (give, take) = std::sync::mpsc::sync_channel::<(&mut Vec<Facility>, &mut SearchIndex)>(1);
+            let spawned = std::thread::Builder::new()
+                .name("tsuen-link".into())
+                .spawn_scoped(scope, move || take.recv().ok().map(|(f, s)| days_half(f, s)));
+            let mut inline = Some((facilities, search));
+            if spawned.is_ok() {
+                give.send(inline.take().expect("given once")).expect("the thread waits for its part");
             }
-        }
-        drop(by_child);
-        // By facility, day and booking: (facility, day, booking, band, quota held or none, class).
-        let mut by_day: Vec<(u32, Jd, u32, Band, u8, u8)> = self
-            .bookings
-            .iter()
-            .enumerate()
-            .map(|(b, bk)| {
-                let quota = if bk.holds_quota() { bk.kind.usage().expect("usage").quota() as u8 } else { NO_CLASS };
-                (bk.facility, bk.day, b as u32, bk.band, quota, class[b])
-            })
-            .collect();
-        by_day.sort_unstable_by_key(|t| (t.0, t.1, t.2));
+            let class = link_children(bookings, children);
+            let by_day = match (spawned, inline) {
+                (Ok(handle), _) => handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)).expect("given"),
+                (Err(_), Some((f, s))) => days_half(f, s),
+                (Err(_), None) => unreachable!("the part is given only to a running thread"),
+            };
+            (class, by_day)
+        });
         for group in by_day.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-            let (fi, day) = (group[0].0, group[0].1);
-            let load = self.facilities[fi as usize].loads.get_or_insert_with(day, DayLoad::new);
-            load.bookings.extend(group.iter().map(|t| t.2));
-            for &(_, _, _, band, quota, class) in group {
-                if quota == NO_CLASS {
+            let load = self.facilities[group[0].0 as usize].loads.get_mut(group[0].1).expect("linked");
+            for &(_, _, b, band, quota) in group {
+                let c = class[b as usize];
+                if quota == NO_CLASS || c == NO_CLASS {
                     continue;
                 }
                 for s in band.slots() {
-                    let h = &mut load.held[quota as usize][s];
+                    let h = &mut load.by_class[quota as usize][c as usize][s];
                     *h = h.saturating_add(1);
-                    if class != NO_CLASS {
-                        let h = &mut load.by_class[quota as usize][class as usize][s];
-                        *h = h.saturating_add(1);
-                    }
                 }
             }
         }
