@@ -18,9 +18,16 @@ if [ ! -f "$pkg" ] || [ -n "$(find engine/src bindings-wasm/src bindings-wasm/Ca
 fi
 
 cargo build --release -q -p tsuen-server
+# The address the portal will listen on (the last --addr given, as `tsuen serve` takes it).
+addr=127.0.0.1:8080
+prev=
+for a in "$@"; do
+  [ "$prev" = --addr ] && addr=$a
+  prev=$a
+done
+echo "tsuen: the screens (demo accounts; all log in at /login):"
+echo "  public home, application request, registration   http://$addr/"
 cat <<'TEXT'
-tsuen: the screens (demo accounts; all log in at /login):
-  public home, application request, registration   http://127.0.0.1:8080/
   parent (田中 歩)        parent@example.jp    / demo-parent-2026    -> /mypage, /facilities
   facility (誰でもこども園) daredemo@example.jp  / demo-facility-2026  -> /staff, /staff/setup
   municipality (千代田区)  chiyoda@example.jp   / demo-city-2026      -> /city, /city/outbox
