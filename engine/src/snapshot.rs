@@ -175,22 +175,22 @@ impl World {
     ) -> Result<World, Error> {
         let w = crate::setup::world_from_parts(now, municipalities, facilities, children)?;
         let mut r = Restorer::new(w, count);
-        for b in bookings {
-            r.push(b)?;
+        let mut bookings = bookings.peekable();
+        while bookings.peek().is_some() {
+            r.push_chunk(bookings.by_ref().take(crate::stream::CHUNK).collect())?;
         }
         Ok(r.finish())
     }
 }
 
-/// Restores bookings one by one into a world made from the setup: checks each record's shape and
+/// Restores bookings, a chunk at a time, into a world made from the setup: checks each record's shape and
 /// references and stores it; `finish` links the lists and counts and builds the search index.
 pub(crate) struct Restorer {
     w: World,
     /// How many records were pushed (the next one's index).
     i: usize,
-    // Neighbouring bookings often share a child and a facility (a series' occurrences always do):
-    // the last ones found are tried first.
-    last_child: (String, u32),
+    // Neighbouring bookings often share a facility (a series' occurrences always do): the last one
+    // found is tried first. (Children are looked up a chunk at a time: `push_chunk`.)
     last_facility: (String, u32),
 }
 
@@ -198,7 +198,7 @@ impl Restorer {
     pub(crate) fn new(mut w: World, count: usize) -> Restorer {
         w.bookings.reserve(count);
         w.ids.reserve(count);
-        Restorer { w, i: 0, last_child: (String::new(), u32::MAX), last_facility: (String::new(), u32::MAX) }
+        Restorer { w, i: 0, last_facility: (String::new(), u32::MAX) }
     }
 
     /// Stores a chunk of records, in order; stops at the first wrong one.
@@ -210,20 +210,6 @@ impl Restorer {
             self.push_with(b, child)?;
         }
         Ok(())
-    }
-
-    pub(crate) fn push(&mut self, b: RecordIn<'_>) -> Result<(), Error> {
-        let child = if self.last_child.1 != u32::MAX && *b.child == *self.last_child.0 {
-            Some(self.last_child.1)
-        } else {
-            self.w.child_index.get(&*b.child).copied()
-        };
-        if let Some(c) = child {
-            self.last_child.0.clear();
-            self.last_child.0.push_str(&b.child);
-            self.last_child.1 = c;
-        }
-        self.push_with(b, child)
     }
 
     /// Stores a record whose child was looked up (`None`: unknown).

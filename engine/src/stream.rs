@@ -22,7 +22,7 @@ use crate::snapshot::{RecordIn, Restorer};
 use crate::world::World;
 
 /// Bookings per chunk handed to the storing thread.
-const CHUNK: usize = 4096;
+pub(crate) const CHUNK: usize = 4096;
 
 /// The fields of a save, in the order `to_json` writes them.
 const FIELDS: &[&str] = &["now", "municipalities", "facilities", "children", "bookings"];
