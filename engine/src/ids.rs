@@ -1,6 +1,6 @@
-//! The id table: booking and series ids to their indexes.
+//! The id tables: booking and series ids to their indexes, child ids to theirs.
 //!
-//! The ids themselves live once, in the bookings and the series. The table maps each id's 64-bit
+//! The ids themselves live once, in the bookings, the series and the children. The table maps each id's 64-bit
 //! hash to its index and confirms a hit by looking at the stored id; the rare id whose hash is
 //! already taken by another id goes to a small overflow list, sorted by the id itself. Growing the
 //! table never reads an id again, and storing one costs no allocation.
@@ -11,25 +11,37 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::world::{Booking, IdRef, Series};
 
-#[derive(Clone, Default)]
-pub(crate) struct IdTable {
-    by_hash: FxHashMap<u64, IdRef>,
+/// A table from ids to values of type `V` (booking or series references; child indexes).
+#[derive(Clone)]
+pub(crate) struct IdTable<V = IdRef> {
+    by_hash: FxHashMap<u64, V>,
     /// Ids whose hash another id has, sorted (binary search: clashes cannot make it slow).
-    overflow: Vec<(Box<str>, IdRef)>,
+    overflow: Vec<(Box<str>, V)>,
     /// Tests: every id hashes alike, so that every path of a clash runs.
     #[cfg(test)]
     collide: bool,
 }
 
-/// The id a reference names.
-fn name<'a>(r: IdRef, bookings: &'a [Booking], series: &'a [Series]) -> &'a str {
+impl<V> Default for IdTable<V> {
+    fn default() -> Self {
+        IdTable {
+            by_hash: FxHashMap::default(),
+            overflow: Vec::new(),
+            #[cfg(test)]
+            collide: false,
+        }
+    }
+}
+
+/// The id a booking or series reference names.
+pub(crate) fn name<'a>(r: IdRef, bookings: &'a [Booking], series: &'a [Series]) -> &'a str {
     match r {
         IdRef::Booking(b) => &bookings[b as usize].id,
         IdRef::Series(s) => &series[s as usize].id,
     }
 }
 
-impl IdTable {
+impl<V: Copy> IdTable<V> {
     fn hash(&self, id: &str) -> u64 {
         #[cfg(test)]
         if self.collide {
@@ -38,19 +50,26 @@ impl IdTable {
         FxBuildHasher.hash_one(id)
     }
 
-    /// What `id` names.
+    /// What `id` names; `name` gives the id stored for a value.
     #[inline]
-    pub(crate) fn get(&self, id: &str, bookings: &[Booking], series: &[Series]) -> Option<IdRef> {
+    pub(crate) fn get<'a>(&self, id: &str, name: impl Fn(V) -> &'a str) -> Option<V> {
         match self.by_hash.get(&self.hash(id)) {
-            Some(&r) if name(r, bookings, series) == id => Some(r),
+            Some(&r) if name(r) == id => Some(r),
             Some(_) => self.overflow_at(id).ok().map(|i| self.overflow[i].1),
             None => None,
         }
     }
 
-    /// Records that `id` (already stored in the bookings or the series at `r`) names `r`. The
-    /// caller has checked that `id` is not taken.
-    pub(crate) fn insert(&mut self, id: &str, r: IdRef) {
+    /// What `id` most likely names, without reading any stored id (for looking ahead: the caller
+    /// confirms with `get`).
+    #[inline]
+    pub(crate) fn candidate(&self, id: &str) -> Option<V> {
+        self.by_hash.get(&self.hash(id)).copied()
+    }
+
+    /// Records that `id` (already stored where `name` finds it) names `r`. The caller has checked
+    /// that `id` is not taken.
+    pub(crate) fn insert(&mut self, id: &str, r: V) {
         match self.by_hash.entry(self.hash(id)) {
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(r);
@@ -64,8 +83,8 @@ impl IdTable {
     }
 
     /// Records that `id` names `r` unless it already names something: then that, and nothing changes.
-    pub(crate) fn try_insert(&mut self, id: &str, r: IdRef, bookings: &[Booking], series: &[Series]) -> Option<IdRef> {
-        if let Some(x) = self.get(id, bookings, series) {
+    pub(crate) fn try_insert<'a>(&mut self, id: &str, r: V, name: impl Fn(V) -> &'a str) -> Option<V> {
+        if let Some(x) = self.get(id, name) {
             return Some(x);
         }
         self.insert(id, r);
@@ -91,15 +110,16 @@ mod tests {
     fn ids_with_one_hash_are_all_found() {
         let series: Vec<Series> =
             ["s", "t", "u"].iter().map(|id| Series { id: (*id).into(), occurrences: Vec::new() }).collect();
-        let mut t = IdTable { collide: true, ..IdTable::default() };
+        let mut t: IdTable = IdTable { collide: true, ..IdTable::default() };
+        let name = |r| name(r, &[], &series);
         t.insert("s", IdRef::Series(0));
-        assert_eq!(t.try_insert("t", IdRef::Series(1), &[], &series), None);
-        assert_eq!(t.try_insert("u", IdRef::Series(2), &[], &series), None);
+        assert_eq!(t.try_insert("t", IdRef::Series(1), name), None);
+        assert_eq!(t.try_insert("u", IdRef::Series(2), name), None);
         for (i, id) in ["s", "t", "u"].iter().enumerate() {
-            assert_eq!(t.get(id, &[], &series), Some(IdRef::Series(i as u32)), "{id}");
-            assert_eq!(t.try_insert(id, IdRef::Series(9), &[], &series), Some(IdRef::Series(i as u32)));
+            assert_eq!(t.get(id, name), Some(IdRef::Series(i as u32)), "{id}");
+            assert_eq!(t.try_insert(id, IdRef::Series(9), name), Some(IdRef::Series(i as u32)));
         }
-        assert_eq!(t.get("v", &[], &series), None);
+        assert_eq!(t.get("v", name), None);
         assert_eq!(t.overflow.len(), 2);
     }
 }

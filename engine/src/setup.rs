@@ -54,7 +54,7 @@ pub(crate) fn world_from_parts(
         w.put_facility(f).map_err(|e| invalid_file(format!("facilities[{i}].{}", detail(&e))))?;
     }
     for (i, c) in children.into_iter().enumerate() {
-        if w.child_index.contains_key(&c.id) {
+        if w.child_lookup(&c.id).is_some() {
             return Err(invalid_file(format!("children[{i}].id: {:?} is listed twice", c.id)));
         }
         w.put_child(c).map_err(|e| invalid_file(format!("children[{i}].{}", detail(&e))))?;

@@ -203,9 +203,18 @@ impl Restorer {
 
     /// Stores a chunk of records, in order; stops at the first wrong one.
     pub(crate) fn push_chunk(&mut self, chunk: Vec<RecordIn<'_>>) -> Result<(), Error> {
-        // The children's ids first, in a loop of nothing else: the lookups do not depend on each
-        // other, so the processor overlaps their cache misses (in `push` they wait one by one).
-        let children: Vec<Option<u32>> = chunk.iter().map(|b| self.w.child_index.get(&*b.child).copied()).collect();
+        // The children's ids first, in loops of nothing else: the lookups do not depend on each
+        // other, so the processor overlaps their cache misses (in `push` they wait one by one). The
+        // table first (a likely index), then the stored id that confirms it.
+        let likely: Vec<Option<u32>> = chunk.iter().map(|b| self.w.child_index.candidate(&b.child)).collect();
+        let children: Vec<Option<u32>> = chunk
+            .iter()
+            .zip(likely)
+            .map(|(b, ci)| match ci {
+                Some(ci) if self.w.children[ci as usize].spec.id == *b.child => Some(ci),
+                _ => self.w.child_lookup(&b.child),
+            })
+            .collect();
         for (b, child) in chunk.into_iter().zip(children) {
             self.push_with(b, child)?;
         }
@@ -272,7 +281,11 @@ impl Restorer {
         match occurrence {
             Some((s, _)) => self.w.series[s as usize].occurrences.push(idx),
             None => {
-                if let Some(r) = self.w.ids.try_insert(&b.id, IdRef::Booking(idx), &self.w.bookings, &self.w.series) {
+                if let Some(r) = self
+                    .w
+                    .ids
+                    .try_insert(&b.id, IdRef::Booking(idx), |r| crate::ids::name(r, &self.w.bookings, &self.w.series))
+                {
                     return Err(match r {
                         IdRef::Series(_) => at(i, format!("id: {:?} is also the id of a series", b.id)),
                         IdRef::Booking(_) => at(i, format!("id: {:?} is listed twice", b.id)),

@@ -246,7 +246,7 @@ impl World {
             }
         }
         for (sid, s) in series {
-            if w.ids.try_insert(&sid, IdRef::Series(s), &w.bookings, &w.series).is_some() {
+            if w.ids.try_insert(&sid, IdRef::Series(s), |r| crate::ids::name(r, &w.bookings, &w.series)).is_some() {
                 return Err(Error::invalid(format!("bookings: series id {sid:?} is also a booking's id")));
             }
         }

@@ -364,7 +364,7 @@ pub struct World {
     pub(crate) facilities: Vec<Facility>,
     pub(crate) facility_index: FxHashMap<String, u32>,
     pub(crate) children: Vec<Child>,
-    pub(crate) child_index: FxHashMap<String, u32>,
+    pub(crate) child_index: IdTable<u32>,
     pub(crate) bookings: Vec<Booking>,
     pub(crate) series: Vec<Series>,
     pub(crate) ids: IdTable,
@@ -381,7 +381,7 @@ impl World {
             facilities: Vec::new(),
             facility_index: FxHashMap::default(),
             children: Vec::new(),
-            child_index: FxHashMap::default(),
+            child_index: IdTable::default(),
             bookings: Vec::new(),
             series: Vec::new(),
             ids: IdTable::default(),
@@ -473,7 +473,7 @@ impl World {
             None => None,
         };
         let given = spec.approvals.take().map(|list| self.approvals_of(&list)).transpose()?;
-        match self.child_index.get(&spec.id).copied() {
+        match self.child_lookup(&spec.id) {
             Some(ci) => {
                 let old_birth = self.children[ci as usize].spec.birth_date;
                 let moves = old_birth != spec.birth_date;
@@ -497,7 +497,7 @@ impl World {
                 }
             }
             None => {
-                self.child_index.insert(spec.id.clone(), self.children.len() as u32);
+                self.child_index.insert(&spec.id, self.children.len() as u32);
                 self.children.push(Child::new(spec, muni, cert, given.unwrap_or_default()));
             }
         }
@@ -769,13 +769,19 @@ impl World {
     }
 
     pub(crate) fn child_ix(&self, id: &str) -> Result<u32, Error> {
-        self.child_index.get(id).copied().ok_or_else(|| Error::with_detail(Code::UnknownChild, format!("child {id:?}")))
+        self.child_lookup(id).ok_or_else(|| Error::with_detail(Code::UnknownChild, format!("child {id:?}")))
+    }
+
+    /// The index of the child with that id.
+    #[inline]
+    pub(crate) fn child_lookup(&self, id: &str) -> Option<u32> {
+        self.child_index.get(id, |ci| self.children[ci as usize].spec.id.as_str())
     }
 
     /// What an id of a single booking or a series names (not an occurrence's `series#k`).
     #[inline]
     pub(crate) fn lookup(&self, id: &str) -> Option<IdRef> {
-        self.ids.get(id, &self.bookings, &self.series)
+        self.ids.get(id, |r| crate::ids::name(r, &self.bookings, &self.series))
     }
 
     pub(crate) fn id_ref(&self, id: &str) -> Result<IdRef, Error> {
