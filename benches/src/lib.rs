@@ -303,6 +303,12 @@ pub struct Planned {
     pub records: u32,
 }
 
+impl std::borrow::Borrow<BookRequest> for Planned {
+    fn borrow(&self) -> &BookRequest {
+        &self.req
+    }
+}
+
 /// A generated setup with its planned requests.
 #[derive(Clone, Debug)]
 pub struct Plan {
@@ -878,6 +884,10 @@ pub fn plan(cfg: &Config) -> Plan {
             .unwrap_or(requests.len());
         requests.truncate(keep);
     }
+    // The requests' strings were allocated in the order planned; a caller reads requests in the
+    // order they arrive (off the network, or from a file), each fresh in memory. Copy them in the
+    // booking order, so that reading the input does not cost cache misses no real caller has.
+    let requests = requests.iter().cloned().collect();
     Plan { setup, meta, requests, capacity }
 }
 
@@ -887,8 +897,13 @@ pub fn book_all(world: &mut World, requests: &[Planned]) -> (usize, BTreeMap<Str
     let mut accepted = 0;
     let mut refused = BTreeMap::new();
     let mut held = [0u64; 2];
-    for p in requests {
-        match world.book(&p.req) {
+    let results = if std::env::var_os("TSUEN_BULK_ONE_BY_ONE").is_some() {
+        requests.iter().map(|p| world.book(&p.req)).collect::<Vec<_>>()
+    } else {
+        world.book_many(requests)
+    };
+    for (p, result) in requests.iter().zip(results) {
+        match result {
             Ok(_) => {
                 accepted += 1;
                 if let Some(q) = p.quota {

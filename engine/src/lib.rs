@@ -1,6 +1,7 @@
 #![doc = include_str!("../../README.md")]
 #![deny(missing_docs)]
 
+mod batch;
 mod booking;
 pub mod clock;
 mod daymap;

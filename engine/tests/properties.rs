@@ -23,6 +23,9 @@
 //!    restored world answers the same.
 //! 8. A household's view (all facilities, or some) answers `check` and the calendar exactly as the
 //!    world does, for that household's children and requests within the view's 70 days.
+//! 9. `book_many` answers and changes the world exactly as `book` called for each request in turn
+//!    (runs of bookings between other operations, and all of a case's requests at once, across
+//!    the look-ahead window's edges).
 //!
 //! A failing case is kept in `tests/properties.proptest-regressions` and replayed first.
 
@@ -1613,6 +1616,46 @@ fn household_view_agrees(
     Ok(())
 }
 
+/// Property 9: a batch books as one request after another does.
+fn book_many_equals_book(s: &Setup, ops: &[Op]) -> Result<(), TestCaseError> {
+    fn same(
+        batch: &mut World,
+        single: &mut World,
+        reqs: &[BookRequest],
+        children: &[String],
+    ) -> Result<(), TestCaseError> {
+        let many = batch.book_many(reqs);
+        prop_assert_eq!(many.len(), reqs.len());
+        for (req, got) in reqs.iter().zip(&many) {
+            let one = single.book(req);
+            prop_assert_eq!(outcome(got), outcome(&one), "book_many and book differ for {:?}", req);
+            prop_assert_eq!(got.as_ref().ok(), one.as_ref().ok());
+        }
+        prop_assert_eq!(batch.canonical_json(), single.canonical_json());
+        batch.check_indexes().map_err(TestCaseError::fail)?;
+        compare_with_recount(batch, children)
+    }
+    let children = child_ids(s);
+    let (mut batch, mut single) = (build(s), build(s));
+    let mut run: Vec<BookRequest> = Vec::new();
+    for op in ops {
+        match op {
+            Op::Book(r) => run.push(request(&batch, s, r)),
+            _ => {
+                same(&mut batch, &mut single, &std::mem::take(&mut run), &children)?;
+                apply(&mut batch, s, op);
+                apply(&mut single, s, op);
+            }
+        }
+    }
+    same(&mut batch, &mut single, &run, &children)?;
+    // Every request of the case in one batch (longer than the look-ahead window).
+    let (mut batch, mut single) = (build(s), build(s));
+    let all: Vec<BookRequest> =
+        ops.iter().filter_map(|op| if let Op::Book(r) = op { Some(request(&batch, s, r)) } else { None }).collect();
+    same(&mut batch, &mut single, &all, &children)
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -1660,6 +1703,11 @@ proptest! {
         reqs in prop::collection::vec(view_req_gen(), 5..=20),
     ) {
         household_view_agrees(&s, &ops, parent, subset, &reqs)?;
+    }
+
+    #[test]
+    fn p9_book_many_equals_book_one_by_one(s in setup_gen(), ops in ops_gen()) {
+        book_many_equals_book(&s, &ops)?;
     }
 }
 
