@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::clock::{Clock, Date, Jd, Now, SLOTS, jd};
 use crate::daymap::DayMap;
 use crate::error::{Code, Error};
-use crate::ids::IdTable;
+use crate::ids::{IdTable, Names};
 use crate::model::{ApprovalSpec, BookingRecord, ChildSpec, FacilitySpec, Kind, MunicipalitySpec, Status};
 use crate::plan::{Band, Plan};
 use crate::rules::{FeeClass, Rules};
@@ -223,15 +223,26 @@ fn link_children(bookings: &[Booking], children: &mut [Child]) -> Vec<u8> {
 /// booking); returns that order, (facility, day, booking, band, quota held or `NO_CLASS`), for the
 /// age-class counts.
 fn link_days(bookings: &[Booking], facilities: &mut [Facility]) -> Vec<(u32, Jd, u32, Band, u8)> {
-    let mut by_day: Vec<(u32, Jd, u32, Band, u8)> = bookings
-        .iter()
-        .enumerate()
-        .map(|(b, bk)| {
-            let quota = if bk.holds_quota() { bk.kind.usage().expect("usage").quota() as u8 } else { NO_CLASS };
-            (bk.facility, bk.day, b as u32, bk.band, quota)
-        })
-        .collect();
-    by_day.sort_unstable_by_key(|t| (t.0, t.1, t.2));
+    // By facility first, a counting sort (stable: each facility's bookings stay in booking order),
+    // then each facility's few hundred by day, in cache.
+    let mut start = vec![0usize; facilities.len() + 1];
+    for bk in bookings {
+        start[bk.facility as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    let mut by_day: Vec<(u32, Jd, u32, Band, u8)> = vec![(0, 0, 0, Band { from: 0, to: 0 }, 0); bookings.len()];
+    for (b, bk) in bookings.iter().enumerate() {
+        let quota = if bk.holds_quota() { bk.kind.usage().expect("usage").quota() as u8 } else { NO_CLASS };
+        let at = &mut next[bk.facility as usize];
+        by_day[*at] = (bk.facility, bk.day, b as u32, bk.band, quota);
+        *at += 1;
+    }
+    for f in 0..facilities.len() {
+        by_day[start[f]..start[f + 1]].sort_by_key(|t| t.1);
+    }
     for group in by_day.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         let load = facilities[group[0].0 as usize].loads.get_or_insert_with(group[0].1, DayLoad::new);
         load.bookings.extend(group.iter().map(|t| t.2));
@@ -365,6 +376,8 @@ pub struct World {
     pub(crate) facility_index: FxHashMap<String, u32>,
     pub(crate) children: Vec<Child>,
     pub(crate) child_index: IdTable<u32>,
+    /// The children's ids, by index (for `child_index`).
+    pub(crate) child_names: Names,
     pub(crate) bookings: Vec<Booking>,
     pub(crate) series: Vec<Series>,
     pub(crate) ids: IdTable,
@@ -382,6 +395,7 @@ impl World {
             facility_index: FxHashMap::default(),
             children: Vec::new(),
             child_index: IdTable::default(),
+            child_names: Names::default(),
             bookings: Vec::new(),
             series: Vec::new(),
             ids: IdTable::default(),
@@ -497,7 +511,9 @@ impl World {
                 }
             }
             None => {
-                self.child_index.insert(&spec.id, self.children.len() as u32);
+                let ci = self.child_names.push(&spec.id);
+                debug_assert_eq!(ci as usize, self.children.len());
+                self.child_index.insert(&spec.id, ci);
                 self.children.push(Child::new(spec, muni, cert, given.unwrap_or_default()));
             }
         }
@@ -775,7 +791,7 @@ impl World {
     /// The index of the child with that id.
     #[inline]
     pub(crate) fn child_lookup(&self, id: &str) -> Option<u32> {
-        self.child_index.get(id, |ci| self.children[ci as usize].spec.id.as_str())
+        self.child_index.get(id, |ci| self.child_names.get(ci))
     }
 
     /// What an id of a single booking or a series names (not an occurrence's `series#k`).
