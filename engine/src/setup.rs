@@ -40,6 +40,19 @@ pub(crate) fn world_from_parts(
     facilities: Vec<FacilitySpec>,
     children: Vec<ChildSpec>,
 ) -> Result<World, Error> {
+    let mut w = world_without_children(today, municipalities, facilities)?;
+    for (i, c) in children.into_iter().enumerate() {
+        add_child(&mut w, i, c)?;
+    }
+    Ok(w)
+}
+
+/// The first part of `world_from_parts`: the municipalities and the facilities.
+pub(crate) fn world_without_children(
+    today: Now,
+    municipalities: Vec<MunicipalitySpec>,
+    facilities: Vec<FacilitySpec>,
+) -> Result<World, Error> {
     let mut w = World::new(today);
     for (i, m) in municipalities.into_iter().enumerate() {
         if w.muni_index.contains_key(&m.code) {
@@ -53,13 +66,15 @@ pub(crate) fn world_from_parts(
         }
         w.put_facility(f).map_err(|e| invalid_file(format!("facilities[{i}].{}", detail(&e))))?;
     }
-    for (i, c) in children.into_iter().enumerate() {
-        if w.child_lookup(&c.id).is_some() {
-            return Err(invalid_file(format!("children[{i}].id: {:?} is listed twice", c.id)));
-        }
-        w.put_child(c).map_err(|e| invalid_file(format!("children[{i}].{}", detail(&e))))?;
-    }
     Ok(w)
+}
+
+/// The rest of `world_from_parts`: child number `i` of the setup.
+pub(crate) fn add_child(w: &mut World, i: usize, c: ChildSpec) -> Result<(), Error> {
+    if w.child_lookup(&c.id).is_some() {
+        return Err(invalid_file(format!("children[{i}].id: {:?} is listed twice", c.id)));
+    }
+    w.put_child(c).map_err(|e| invalid_file(format!("children[{i}].{}", detail(&e))))
 }
 
 fn detail(e: &Error) -> String {

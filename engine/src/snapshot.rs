@@ -183,6 +183,9 @@ impl World {
     }
 }
 
+/// Records looked up together before they are stored (see `push_chunk`).
+const LOOK_AHEAD: usize = 64;
+
 /// Restores bookings, a chunk at a time, into a world made from the setup: checks each record's shape and
 /// references and stores it; `finish` links the lists and counts and builds the search index.
 pub(crate) struct Restorer {
@@ -203,22 +206,34 @@ impl Restorer {
 
     /// Stores a chunk of records, in order; stops at the first wrong one.
     pub(crate) fn push_chunk(&mut self, chunk: Vec<RecordIn<'_>>) -> Result<(), Error> {
-        // The children's ids first, in loops of nothing else: the lookups do not depend on each
-        // other, so the processor overlaps their cache misses (in `push` they wait one by one). The
-        // table first (a likely index), then the stored id that confirms it.
-        let likely: Vec<Option<u32>> = chunk.iter().map(|b| self.w.child_index.candidate(&b.child)).collect();
-        let children: Vec<Option<u32>> = chunk
-            .iter()
-            .zip(likely)
-            .map(|(b, ci)| match ci {
-                Some(ci) if self.w.children[ci as usize].spec.id == *b.child => Some(ci),
-                _ => self.w.child_lookup(&b.child),
-            })
-            .collect();
-        for (b, child) in chunk.into_iter().zip(children) {
-            self.push_with(b, child)?;
+        let mut records = chunk.into_iter();
+        loop {
+            let window: Vec<RecordIn<'_>> = records.by_ref().take(LOOK_AHEAD).collect();
+            if window.is_empty() {
+                return Ok(());
+            }
+            // Looked up in loops of nothing else, whose cache misses do not depend on each other (so
+            // the processor overlaps them; in `push_with` they would wait one by one): the children's
+            // likely indexes and the booking ids' places in the id table, then the stored child ids
+            // that confirm the likely indexes.
+            let mut likely = [None; LOOK_AHEAD];
+            let mut seen = 0usize;
+            for (i, b) in window.iter().enumerate() {
+                likely[i] = self.w.child_index.candidate(&b.child);
+                seen += usize::from(self.w.ids.candidate(&b.id).is_some());
+            }
+            std::hint::black_box(seen);
+            let mut children = [None; LOOK_AHEAD];
+            for (i, b) in window.iter().enumerate() {
+                children[i] = match likely[i] {
+                    Some(ci) if self.w.child_names.get(ci) == b.child => Some(ci),
+                    _ => self.w.child_lookup(&b.child),
+                };
+            }
+            for (b, child) in window.into_iter().zip(children) {
+                self.push_with(b, child)?;
+            }
         }
-        Ok(())
     }
 
     /// Stores a record whose child was looked up (`None`: unknown).

@@ -6,7 +6,12 @@ use tsuen::{HouseholdView, Snapshot, ViewQuery, World};
 
 /// A save of 12,000 bookings (several chunks), flexible and regular series, some cancelled.
 fn save() -> String {
-    let children: Vec<Value> = (0..300)
+    save_with(300)
+}
+
+/// `save` with that many children (their first 300 booked).
+fn save_with(n_children: usize) -> String {
+    let children: Vec<Value> = (0..n_children)
         .map(|i| {
             json!({"id": format!("c{i}"), "name": format!("子{i}"), "birth_date": "2024-09-01", "parent": format!("p{}", i / 2),
                    "municipality": "131016", "certified": ["2026-04-01", "2027-03-31"],
@@ -196,4 +201,32 @@ fn a_claim_line_names_an_occurrence_by_its_id() {
     let w = World::from_json(&text).unwrap();
     let lines = w.claim_lines("f1", tsuen::Month::parse("2026-07").unwrap()).unwrap();
     assert_eq!(lines.iter().map(|l| l.booking.as_str()).collect::<Vec<_>>(), vec!["r0#1"]);
+}
+
+#[test]
+fn children_handed_over_in_parts_are_named_where_wrong() {
+    // 2,500 children: the storing side gets them in several parts while the rest is parsed.
+    let base = save_with(2_500);
+    let w = World::from_json(&base).expect("restores");
+    assert_eq!(w.children().count(), 2_500);
+    assert_eq!(w.check_indexes(), Ok(()));
+    let parsed: Snapshot = serde_json::from_str(&base).unwrap();
+    assert_eq!(w.canonical_json(), World::restore(&parsed).unwrap().canonical_json());
+    // A wrong child in a later part, and an id given twice across parts.
+    let text = with(&base, |v| v["children"][2100]["municipality"] = json!("999999"));
+    assert!(error(&text).contains("children[2100].municipality"), "{}", error(&text));
+    let text = with(&base, |v| v["children"][2200]["id"] = json!("c5"));
+    assert!(error(&text).contains("children[2200].id: \"c5\" is listed twice"), "{}", error(&text));
+    // The first fault in the text is the one: a wrong child before a wrong booking.
+    let text = with(&base, |v| {
+        v["children"][1500]["id"] = json!("c7");
+        v["bookings"][10]["child"] = json!("nobody");
+    });
+    assert!(error(&text).contains("children[1500].id"), "{}", error(&text));
+    // A fault in the JSON after a wrong child wins over it.
+    let text = with(&base, |v| {
+        v["children"][1500]["id"] = json!("c7");
+        v["bookings"][9500]["from"] = json!(5);
+    });
+    assert!(error(&text).contains("bookings[9500].from"), "{}", error(&text));
 }
