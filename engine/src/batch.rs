@@ -57,8 +57,8 @@ impl World {
         let mut found_ix = [(u32::MAX, u32::MAX); WINDOW];
         for (i, r) in window.iter().map(Borrow::borrow).enumerate() {
             let child = self.child_index.candidate(&r.child).unwrap_or(u32::MAX);
-            let facility = self.facility_index.get(r.facility.as_str()).copied().unwrap_or(u32::MAX);
-            seen += usize::from(self.ids.candidate(&r.id).is_some());
+            let facility = self.facility_index.get(&r.facility).unwrap_or(u32::MAX);
+            seen += usize::from(self.ids.probe(&r.id));
             found_ix[i] = (child, facility);
         }
         for (i, r) in window.iter().map(Borrow::borrow).enumerate() {

@@ -185,7 +185,7 @@ impl World {
     /// A search query's municipality, band and child, checked.
     fn search_terms(&self, q: &SearchQuery) -> Result<(u32, Band, Option<u32>), Error> {
         let band = Band::new(q.from, q.to).map_err(|e| Error::invalid(format!("from/to: {e}")))?;
-        let muni = *self
+        let muni = self
             .muni_index
             .get(&q.municipality)
             .ok_or_else(|| Error::invalid(format!("municipality: unknown municipality {:?}", q.municipality)))?;

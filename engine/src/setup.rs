@@ -55,13 +55,13 @@ pub(crate) fn world_without_children(
 ) -> Result<World, Error> {
     let mut w = World::new(today);
     for (i, m) in municipalities.into_iter().enumerate() {
-        if w.muni_index.contains_key(&m.code) {
+        if w.muni_index.get(&m.code).is_some() {
             return Err(invalid_file(format!("municipalities[{i}].code: {:?} is listed twice", m.code)));
         }
         w.put_municipality(m).map_err(|e| invalid_file(format!("municipalities[{i}].{}", detail(&e))))?;
     }
     for (i, f) in facilities.into_iter().enumerate() {
-        if w.facility_index.contains_key(&f.id) {
+        if w.facility_index.get(&f.id).is_some() {
             return Err(invalid_file(format!("facilities[{i}].id: {:?} is listed twice", f.id)));
         }
         w.put_facility(f).map_err(|e| invalid_file(format!("facilities[{i}].{}", detail(&e))))?;

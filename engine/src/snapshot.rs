@@ -220,13 +220,13 @@ impl Restorer {
             let mut seen = 0usize;
             for (i, b) in window.iter().enumerate() {
                 likely[i] = self.w.child_index.candidate(&b.child);
-                seen += usize::from(self.w.ids.candidate(&b.id).is_some());
+                seen += usize::from(self.w.ids.probe(&b.id));
             }
             std::hint::black_box(seen);
             let mut children = [None; LOOK_AHEAD];
             for (i, b) in window.iter().enumerate() {
                 children[i] = match likely[i] {
-                    Some(ci) if self.w.child_names.get(ci) == b.child => Some(ci),
+                    Some(ci) if self.w.child_index.confirms(ci, &b.child) => Some(ci),
                     _ => self.w.child_lookup(&b.child),
                 };
             }
@@ -296,11 +296,7 @@ impl Restorer {
         match occurrence {
             Some((s, _)) => self.w.series[s as usize].occurrences.push(idx),
             None => {
-                if let Some(r) = self
-                    .w
-                    .ids
-                    .try_insert(&b.id, IdRef::Booking(idx), |r| crate::ids::name(r, &self.w.bookings, &self.w.series))
-                {
+                if let Some(r) = self.w.ids.try_insert(&b.id, IdRef::Booking(idx), &self.w.bookings, &self.w.series) {
                     return Err(match r {
                         IdRef::Series(_) => at(i, format!("id: {:?} is also the id of a series", b.id)),
                         IdRef::Booking(_) => at(i, format!("id: {:?} is listed twice", b.id)),

@@ -199,7 +199,8 @@ impl World {
             }
             w.facilities[fi as usize].loads.insert(jd(l.date), load);
         }
-        let mut series: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
+        // The series met, by id (their indexes are those of `w.series`, which starts empty).
+        let mut series = crate::ids::Index::default();
         for (i, b) in v.bookings.iter().enumerate() {
             let child = w.child_ix(&b.child).map_err(|_| Error::invalid(format!("bookings[{i}].child: unknown")))?;
             let facility =
@@ -217,9 +218,9 @@ impl World {
                     let k = crate::world::occurrence_number(k)
                         .filter(|_| !sid.is_empty())
                         .ok_or_else(|| Error::invalid(format!("bookings[{i}].id: not an occurrence id `series#k`")))?;
-                    let s = *series.entry(sid.to_owned()).or_insert_with(|| {
+                    let s = series.get(sid).unwrap_or_else(|| {
                         w.series.push(Series { id: sid.into(), occurrences: Vec::new() });
-                        (w.series.len() - 1) as u32
+                        series.push(sid)
                     });
                     if w.series[s as usize]
                         .occurrences
@@ -245,8 +246,9 @@ impl World {
                 w.series[s as usize].occurrences.push(idx);
             }
         }
-        for (sid, s) in series {
-            if w.ids.try_insert(&sid, IdRef::Series(s), |r| crate::ids::name(r, &w.bookings, &w.series)).is_some() {
+        for s in 0..series.len() as u32 {
+            let sid = series.name(s);
+            if w.ids.try_insert(sid, IdRef::Series(s), &w.bookings, &w.series).is_some() {
                 return Err(Error::invalid(format!("bookings: series id {sid:?} is also a booking's id")));
             }
         }

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::clock::{Clock, Date, Jd, Now, SLOTS, jd};
 use crate::daymap::DayMap;
 use crate::error::{Code, Error};
-use crate::ids::{IdTable, Names};
+use crate::ids::{BookingIds, Index};
 use crate::model::{ApprovalSpec, BookingRecord, ChildSpec, FacilitySpec, Kind, MunicipalitySpec, Status};
 use crate::plan::{Band, Plan};
 use crate::rules::{FeeClass, Rules};
@@ -371,16 +371,14 @@ pub(crate) enum IdRef {
 pub struct World {
     pub(crate) now: Now,
     pub(crate) municipalities: Vec<Municipality>,
-    pub(crate) muni_index: FxHashMap<String, u32>,
+    pub(crate) muni_index: Index,
     pub(crate) facilities: Vec<Facility>,
-    pub(crate) facility_index: FxHashMap<String, u32>,
+    pub(crate) facility_index: Index,
     pub(crate) children: Vec<Child>,
-    pub(crate) child_index: IdTable<u32>,
-    /// The children's ids, by index (for `child_index`).
-    pub(crate) child_names: Names,
+    pub(crate) child_index: Index,
     pub(crate) bookings: Vec<Booking>,
     pub(crate) series: Vec<Series>,
-    pub(crate) ids: IdTable,
+    pub(crate) ids: BookingIds,
     pub(crate) search: SearchIndex,
 }
 
@@ -390,15 +388,14 @@ impl World {
         World {
             now,
             municipalities: Vec::new(),
-            muni_index: FxHashMap::default(),
+            muni_index: Index::default(),
             facilities: Vec::new(),
-            facility_index: FxHashMap::default(),
+            facility_index: Index::default(),
             children: Vec::new(),
-            child_index: IdTable::default(),
-            child_names: Names::default(),
+            child_index: Index::default(),
             bookings: Vec::new(),
             series: Vec::new(),
-            ids: IdTable::default(),
+            ids: BookingIds::default(),
             search: SearchIndex::default(),
         }
     }
@@ -425,9 +422,9 @@ impl World {
         spec.rules.validate().map_err(|e| Error::invalid(format!("rules.{e}")))?;
         let rules = spec.rules.resolve();
         match self.muni_index.get(&spec.code) {
-            Some(&i) => self.municipalities[i as usize] = Municipality { spec, rules },
+            Some(i) => self.municipalities[i as usize] = Municipality { spec, rules },
             None => {
-                self.muni_index.insert(spec.code.clone(), self.municipalities.len() as u32);
+                self.muni_index.push(&spec.code);
                 self.municipalities.push(Municipality { spec, rules });
             }
         }
@@ -442,13 +439,13 @@ impl World {
         if spec.id.is_empty() {
             return Err(Error::invalid("id: must not be empty"));
         }
-        let muni = *self
+        let muni = self
             .muni_index
             .get(&spec.municipality)
             .ok_or_else(|| Error::invalid(format!("municipality: unknown municipality {:?}", spec.municipality)))?;
         let plan = Plan::compile(&spec).map_err(Error::invalid)?;
         let fi = match self.facility_index.get(&spec.id) {
-            Some(&i) => {
+            Some(i) => {
                 let f = &mut self.facilities[i as usize];
                 f.spec = spec;
                 f.plan = plan;
@@ -457,7 +454,7 @@ impl World {
             }
             None => {
                 let i = self.facilities.len() as u32;
-                self.facility_index.insert(spec.id.clone(), i);
+                self.facility_index.push(&spec.id);
                 self.facilities.push(Facility { spec, plan, muni, loads: DayMap::default() });
                 i
             }
@@ -475,7 +472,7 @@ impl World {
         if spec.id.is_empty() {
             return Err(Error::invalid("id: must not be empty"));
         }
-        let muni = *self
+        let muni = self
             .muni_index
             .get(&spec.municipality)
             .ok_or_else(|| Error::invalid(format!("municipality: unknown municipality {:?}", spec.municipality)))?;
@@ -511,9 +508,8 @@ impl World {
                 }
             }
             None => {
-                let ci = self.child_names.push(&spec.id);
+                let ci = self.child_index.push(&spec.id);
                 debug_assert_eq!(ci as usize, self.children.len());
-                self.child_index.insert(&spec.id, ci);
                 self.children.push(Child::new(spec, muni, cert, given.unwrap_or_default()));
             }
         }
@@ -523,7 +519,7 @@ impl World {
     fn approvals_of(&self, list: &[ApprovalSpec]) -> Result<Vec<Approval>, Error> {
         let mut out: Vec<Approval> = Vec::with_capacity(list.len());
         for (i, a) in list.iter().enumerate() {
-            let facility = *self
+            let facility = self
                 .facility_index
                 .get(&a.facility)
                 .ok_or_else(|| Error::invalid(format!("approvals[{i}].facility: unknown facility {:?}", a.facility)))?;
@@ -778,10 +774,7 @@ impl World {
     }
 
     pub(crate) fn facility_ix(&self, id: &str) -> Result<u32, Error> {
-        self.facility_index
-            .get(id)
-            .copied()
-            .ok_or_else(|| Error::with_detail(Code::UnknownFacility, format!("facility {id:?}")))
+        self.facility_index.get(id).ok_or_else(|| Error::with_detail(Code::UnknownFacility, format!("facility {id:?}")))
     }
 
     pub(crate) fn child_ix(&self, id: &str) -> Result<u32, Error> {
@@ -791,13 +784,13 @@ impl World {
     /// The index of the child with that id.
     #[inline]
     pub(crate) fn child_lookup(&self, id: &str) -> Option<u32> {
-        self.child_index.get(id, |ci| self.child_names.get(ci))
+        self.child_index.get(id)
     }
 
     /// What an id of a single booking or a series names (not an occurrence's `series#k`).
     #[inline]
     pub(crate) fn lookup(&self, id: &str) -> Option<IdRef> {
-        self.ids.get(id, |r| crate::ids::name(r, &self.bookings, &self.series))
+        self.ids.get(id, &self.bookings, &self.series)
     }
 
     pub(crate) fn id_ref(&self, id: &str) -> Result<IdRef, Error> {
