@@ -43,6 +43,8 @@ for i in $(seq 1 "$RUNS"); do
   echo "== bulk run $i (random order); $(uptime)"
   target/release/bulk | tee "$OUT/bulk-random-$i.log"
 done
+echo "== bulk, one request at a time (World::book, not book_many); $(uptime)"
+TSUEN_BULK_ONE_BY_ONE=1 TSUEN_BULK_BOOK_ONLY=1 target/release/bulk | tee "$OUT/bulk-one-by-one.log"
 echo "== bulk (facility/day order); $(uptime)"
 target/release/bulk --sorted | tee "$OUT/bulk-sorted.log"
 echo "== restore alone (fresh process); $(uptime)"

@@ -4,6 +4,10 @@
 //! random order, or by facility and day with `--sorted`) and reports the wall time and the peak RSS
 //! (VmHWM); then saves the world to JSON and restores it (`World::from_json`), timing both.
 //! `--restore PATH` only restores a saved world: a clean RSS figure for the restore alone.
+//!
+//! The requests are booked with `World::book_many` (in order; the same answers as one `book` each);
+//! `TSUEN_BULK_ONE_BY_ONE=1` books them with `World::book`, one call each, for comparison.
+//! `TSUEN_BULK_BOOK_ONLY=1` stops after booking (for profiling that phase alone).
 
 use std::time::Instant;
 
@@ -102,8 +106,9 @@ fn main() {
     let (accepted, refused, held) = book_all(&mut world, &p.requests);
     let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_secs_since(cpu));
     println!(
-        "book: {accepted} of {} requests accepted (refused: {refused:?}), {} booking records, in {secs:.3} s \
+        "book ({}): {accepted} of {} requests accepted (refused: {refused:?}), {} booking records, in {secs:.3} s \
          (thread CPU {cpu:.3} s; {:.0} ns per record); held {:.1} % regular / {:.1} % flexible",
+        if std::env::var_os("TSUEN_BULK_ONE_BY_ONE").is_some() { "book, one by one" } else { "book_many" },
         p.requests.len(),
         world.booking_count(),
         secs * 1e9 / world.booking_count() as f64,
