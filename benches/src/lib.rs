@@ -887,7 +887,7 @@ pub fn plan(cfg: &Config) -> Plan {
     // The requests' strings were allocated in the order planned; a caller reads requests in the
     // order they arrive (off the network, or from a file), each fresh in memory. Copy them in the
     // booking order, so that reading the input does not cost cache misses no real caller has.
-    let requests = requests.iter().cloned().collect();
+    let requests = requests.to_vec();
     Plan { setup, meta, requests, capacity }
 }
 

@@ -183,7 +183,8 @@ impl BookingIds {
 
     /// Records that `id` (already stored at `r`) names `r`; the caller has checked it is not taken.
     pub(crate) fn insert(&mut self, id: &str, r: IdRef) {
-        debug_assert!(matches!(r, IdRef::Booking(x) | IdRef::Series(x) if x & SERIES == 0));
+        let (IdRef::Booking(x) | IdRef::Series(x)) = r;
+        assert!(x & SERIES == 0, "more than 2^31 bookings or series");
         self.0.insert(id, code(r));
     }
 

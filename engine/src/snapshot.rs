@@ -206,12 +206,7 @@ impl Restorer {
 
     /// Stores a chunk of records, in order; stops at the first wrong one.
     pub(crate) fn push_chunk(&mut self, chunk: Vec<RecordIn<'_>>) -> Result<(), Error> {
-        let mut records = chunk.into_iter();
-        loop {
-            let window: Vec<RecordIn<'_>> = records.by_ref().take(LOOK_AHEAD).collect();
-            if window.is_empty() {
-                return Ok(());
-            }
+        for window in chunk.chunks(LOOK_AHEAD) {
             // Looked up in loops of nothing else, whose cache misses do not depend on each other (so
             // the processor overlaps them; in `push_with` they would wait one by one): the children's
             // likely indexes and the booking ids' places in the id table, then the stored child ids
@@ -230,18 +225,19 @@ impl Restorer {
                     _ => self.w.child_lookup(&b.child),
                 };
             }
-            for (b, child) in window.into_iter().zip(children) {
+            for (b, child) in window.iter().zip(children) {
                 self.push_with(b, child)?;
             }
         }
+        Ok(())
     }
 
     /// Stores a record whose child was looked up (`None`: unknown).
-    fn push_with(&mut self, b: RecordIn<'_>, child: Option<u32>) -> Result<(), Error> {
+    fn push_with(&mut self, b: &RecordIn<'_>, child: Option<u32>) -> Result<(), Error> {
         let i = self.i;
         self.i += 1;
         let band = Band::new(b.from, b.to).map_err(|e| at(i, format!("from/to: {e}")))?;
-        check_shape(&b).map_err(|e| at(i, e))?;
+        check_shape(b).map_err(|e| at(i, e))?;
         let child = child.ok_or_else(|| at(i, format!("child: unknown child {:?}", b.child)))?;
         if self.last_facility.1 == u32::MAX || *b.facility != *self.last_facility.0 {
             let f = self
@@ -292,7 +288,7 @@ impl Restorer {
         // The child's and the day's lists and the held places are made for all bookings at
         // once, in `finish` (`link_all`).
         let idx = self.w.bookings.len() as u32;
-        self.w.bookings.push(Booking::from_record(&b, child, facility, band, occurrence));
+        self.w.bookings.push(Booking::from_record(b, child, facility, band, occurrence));
         match occurrence {
             Some((s, _)) => self.w.series[s as usize].occurrences.push(idx),
             None => {

@@ -1,10 +1,12 @@
 //! Restoring a saved world while its JSON is parsed.
 //!
 //! A save lists the setup first and the bookings last (as `World::to_json` writes it). Once the
-//! setup is read, the world is made from it and a second thread checks and stores the bookings in
-//! chunks while this one goes on parsing the next ones: the two halves of a restore (parsing a few
-//! hundred MB of JSON, storing a million bookings) overlap instead of adding up. Where no thread can
-//! be started (WebAssembly), or the fields come in another order, the same work is done in turn.
+//! municipalities and facilities are read, a second thread builds the world from them, takes the
+//! children in parts as they are parsed, then checks and stores the bookings in chunks, while this
+//! one goes on parsing: the halves of a restore (parsing a few hundred MB of JSON, building and
+//! storing) overlap instead of adding up. Where no thread can be started (WebAssembly) the same parts
+//! are taken in turn; where the bookings come before the setup is complete, they are kept and stored
+//! at the end.
 //!
 //! What a file means, and which error it gets, does not change: a file that is not a valid save
 //! (its JSON or its shape) is reported as such even when a booking before the fault was wrong, as
@@ -33,32 +35,37 @@ const FIELDS: &[&str] = &["now", "municipalities", "facilities", "children", "bo
 /// a save); the inner one is the content's (a reference, a booking's shape).
 pub(crate) fn restore(text: &str) -> Result<Result<World, Error>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let expected = expected_records(text);
+    let text_end = text.as_ptr() as usize + text.len();
     let restored = std::thread::scope(|scope| {
-        de::Deserializer::deserialize_struct(&mut de, "Snapshot", FIELDS, Save { scope, expected })
+        de::Deserializer::deserialize_struct(&mut de, "Snapshot", FIELDS, Save { scope, text_end })
     })?;
     de.end()?;
     Ok(restored)
 }
 
-/// The bytes of the shortest booking record a save holds (about 120; a typical one is 140 or more).
-const MIN_RECORD_BYTES: usize = 112;
+/// About the bytes of a short booking record (a typical one is 140 or more).
+const RECORD_BYTES: usize = 112;
 
-/// How many bookings a save of this size holds at most, about: the lists are made that big at once,
-/// instead of growing (copying, and touching new memory) a dozen times. Memory reserved and not
-/// used is not touched, so it costs address space, not RAM.
-fn expected_records(text: &str) -> usize {
-    text.len() / MIN_RECORD_BYTES
+/// How many bookings a save holds, about, from where its first booking starts to the end of the text
+/// (the bookings come last): the bookings' list and the id table are made that big at once instead of
+/// growing (copying, and touching new memory) a dozen times. (The list's unused room is not touched,
+/// the table writes one control byte per slot; an estimate too high by a few times costs little.)
+/// None when the first record's id is not in the text (it had escapes).
+fn expected_records(first: Option<&RecordIn<'_>>, text_end: usize) -> usize {
+    match first.map(|b| &b.id) {
+        Some(std::borrow::Cow::Borrowed(id)) => text_end.saturating_sub(id.as_ptr() as usize) / RECORD_BYTES,
+        _ => 0,
+    }
 }
 
 struct Save<'scope, 'env> {
     scope: &'scope std::thread::Scope<'scope, 'env>,
-    /// See `expected_records`.
-    expected: usize,
+    /// Where the text ends (an address; see `expected_records`).
+    text_end: usize,
 }
 
-/// A save's field names (escaped or not, as serde's derive reads them).
-#[derive(serde::Deserialize)]
+/// A save's field names (escaped or not, as serde's derive reads them), in the order of `FIELDS`.
+#[derive(Clone, Copy, serde::Deserialize)]
 #[serde(field_identifier, rename_all = "snake_case")]
 enum Field {
     Now,
@@ -90,57 +97,47 @@ impl<'de: 'scope, 'scope, 'env> Visitor<'de> for Save<'scope, 'env> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut setup = Setup::default();
+        let mut seen = 0u8;
         // Once the rest of the setup is read, the children and then the bookings go to the storing
         // side as they are parsed; bookings that come before the setup is complete are kept, to be
-        // stored at the end.
+        // stored at the end (and then the children are kept too).
         let mut feed: Option<Feed<'scope, 'de>> = None;
-        let mut children_fed = false;
-        let mut bookings_fed = false;
         let mut kept: Option<Vec<RecordIn<'de>>> = None;
         while let Some(key) = map.next_key::<Field>()? {
+            first_time(&mut seen, key)?;
             match key {
-                Field::Now => set(&mut setup.now, &mut map, "now")?,
-                Field::Municipalities => set(&mut setup.municipalities, &mut map, "municipalities")?,
-                Field::Facilities => set(&mut setup.facilities, &mut map, "facilities")?,
+                Field::Now => setup.now = Some(map.next_value()?),
+                Field::Municipalities => setup.municipalities = Some(map.next_value()?),
+                Field::Facilities => setup.facilities = Some(map.next_value()?),
                 Field::Children => {
-                    if setup.children.is_some() || children_fed {
-                        return Err(de::Error::duplicate_field("children"));
-                    }
-                    if feed.is_none()
+                    if kept.is_none()
                         && let Some(first) = take_first_setup(&mut setup)
                     {
-                        let f = feed.insert(Feed::start(self.scope, self.expected));
+                        let f = feed.insert(Feed::start(self.scope, self.text_end));
                         f.send(Part::Setup(first));
                         map.next_value_seed(Chunks::new(CHILD_CHUNK, |c| f.send(Part::Children(c))))?;
-                        children_fed = true;
                     } else {
                         setup.children = Some(map.next_value()?);
                     }
                 }
                 Field::Bookings => {
-                    if bookings_fed || kept.is_some() {
-                        return Err(de::Error::duplicate_field("bookings"));
-                    }
                     if feed.is_none()
-                        && let Some(parts) = take_setup(&mut setup)
+                        && let Some((now, municipalities, facilities, children)) = take_setup(&mut setup)
                     {
-                        let f = feed.insert(Feed::start(self.scope, self.expected));
-                        f.send(Part::Setup((parts.0, parts.1, parts.2)));
-                        f.send(Part::Children(parts.3));
-                        children_fed = true;
+                        let f = feed.insert(Feed::start(self.scope, self.text_end));
+                        f.send(Part::Setup((now, municipalities, facilities)));
+                        f.send(Part::Children(children));
                     }
                     match &mut feed {
-                        Some(f) if children_fed => {
-                            map.next_value_seed(Chunks::new(CHUNK, |c| f.send(Part::Bookings(c))))?;
-                            bookings_fed = true;
-                        }
-                        _ => kept = Some(map.next_value()?),
+                        Some(f) => map.next_value_seed(Chunks::new(CHUNK, |c| f.send(Part::Bookings(c))))?,
+                        None => kept = Some(map.next_value()?),
                     }
                 }
             }
         }
         if let Some(feed) = feed {
-            if !bookings_fed {
+            // The setup was complete when the feed started, and no bookings were kept before it.
+            if seen & bit(Field::Bookings) == 0 {
                 return Err(de::Error::missing_field("bookings"));
             }
             return Ok(feed.finish());
@@ -170,15 +167,16 @@ impl<'de: 'scope, 'scope, 'env> Save<'scope, 'env> {
     }
 }
 
-fn set<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
-    slot: &mut Option<T>,
-    map: &mut A,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
+fn bit(key: Field) -> u8 {
+    1 << key as u8
+}
+
+/// Marks a field read; one read twice is refused (as serde's derive refuses it).
+fn first_time<E: de::Error>(seen: &mut u8, key: Field) -> Result<(), E> {
+    if *seen & bit(key) != 0 {
+        return Err(E::duplicate_field(FIELDS[key as usize]));
     }
-    *slot = Some(map.next_value()?);
+    *seen |= bit(key);
     Ok(())
 }
 
@@ -231,7 +229,7 @@ enum Building {
 
 impl Building {
     /// Takes the next part (after a failure, nothing: the first error is the one reported).
-    fn take(&mut self, part: Part<'_>, expected: usize) {
+    fn take(&mut self, part: Part<'_>, text_end: usize) {
         *self = match (std::mem::replace(self, Building::Waiting), part) {
             (Building::Failed(e), _) => Building::Failed(e),
             (Building::Waiting, Part::Setup((now, municipalities, facilities))) => {
@@ -252,7 +250,7 @@ impl Building {
                 }
             }
             (Building::Setup { w, .. }, Part::Bookings(chunk)) => {
-                let mut r = Restorer::new(w, expected);
+                let mut r = Restorer::new(w, expected_records(chunk.first(), text_end));
                 match r.push_chunk(chunk) {
                     Ok(()) => Building::Storing(r),
                     Err(e) => Building::Failed(e),
@@ -281,33 +279,32 @@ impl Building {
 struct Feed<'scope, 'de> {
     thread: Option<(mpsc::SyncSender<Part<'de>>, std::thread::ScopedJoinHandle<'scope, Building>)>,
     inline: Building,
-    expected: usize,
+    text_end: usize,
 }
 
 impl<'scope, 'de: 'scope> Feed<'scope, 'de> {
-    fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, expected: usize) -> Feed<'scope, 'de> {
+    fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, text_end: usize) -> Feed<'scope, 'de> {
         let (tx, rx) = mpsc::sync_channel::<Part<'de>>(4);
         let spawned = std::thread::Builder::new().name("tsuen-restore".into()).spawn_scoped(scope, move || {
             let mut b = Building::Waiting;
             for part in rx {
-                b.take(part, expected);
+                b.take(part, text_end);
             }
             b
         });
-        Feed { thread: spawned.ok().map(|h| (tx, h)), inline: Building::Waiting, expected }
+        Feed { thread: spawned.ok().map(|h| (tx, h)), inline: Building::Waiting, text_end }
     }
 
-    /// Hands a part over; always true (a failure is kept for `finish`, and the text is still read
-    /// to its end: a text that is not a valid save is reported as such).
-    fn send(&mut self, part: Part<'de>) -> bool {
+    /// Hands a part over. A failure is kept for `finish`, and the text is still read to its end (a
+    /// text that is not a valid save is reported as such, whatever came before the fault).
+    fn send(&mut self, part: Part<'de>) {
         match &self.thread {
             Some((tx, _)) => {
                 // The thread ends only when the sender is dropped: sending cannot fail.
                 let _ = tx.send(part);
             }
-            None => self.inline.take(part, self.expected),
+            None => self.inline.take(part, self.text_end),
         }
-        true
     }
 
     /// The restored world, once every part was handed over.
@@ -325,7 +322,7 @@ impl<'scope, 'de: 'scope> Feed<'scope, 'de> {
 /// Children per part handed over.
 const CHILD_CHUNK: usize = 1024;
 
-/// An array, handed over in chunks of `size` to `sink` (which says whether to go on handing).
+/// An array, handed over in chunks of `size` to `sink`.
 struct Chunks<T, F> {
     sink: F,
     size: usize,
@@ -338,7 +335,7 @@ impl<T, F> Chunks<T, F> {
     }
 }
 
-impl<'de, T: Deserialize<'de>, F: FnMut(Vec<T>) -> bool> DeserializeSeed<'de> for Chunks<T, F> {
+impl<'de, T: Deserialize<'de>, F: FnMut(Vec<T>)> DeserializeSeed<'de> for Chunks<T, F> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -346,7 +343,7 @@ impl<'de, T: Deserialize<'de>, F: FnMut(Vec<T>) -> bool> DeserializeSeed<'de> fo
     }
 }
 
-impl<'de, T: Deserialize<'de>, F: FnMut(Vec<T>) -> bool> Visitor<'de> for Chunks<T, F> {
+impl<'de, T: Deserialize<'de>, F: FnMut(Vec<T>)> Visitor<'de> for Chunks<T, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -355,18 +352,78 @@ impl<'de, T: Deserialize<'de>, F: FnMut(Vec<T>) -> bool> Visitor<'de> for Chunks
 
     fn visit_seq<S: SeqAccess<'de>>(mut self, mut seq: S) -> Result<(), S::Error> {
         let mut chunk = Vec::with_capacity(self.size);
-        let mut handing = true;
         while let Some(x) = seq.next_element::<T>()? {
-            if handing {
-                chunk.push(x);
-                if chunk.len() == self.size {
-                    handing = (self.sink)(std::mem::replace(&mut chunk, Vec::with_capacity(self.size)));
-                }
+            chunk.push(x);
+            if chunk.len() == self.size {
+                (self.sink)(std::mem::replace(&mut chunk, Vec::with_capacity(self.size)));
             }
         }
-        if handing && !chunk.is_empty() {
+        if !chunk.is_empty() {
             (self.sink)(chunk);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{BookRequest, World};
+
+    /// A small save (three children, two bookings), its fields in `to_json`'s order.
+    fn save() -> String {
+        let mut w = World::from_setup_json(
+            r#"{"today": "2026-01-13T09:00",
+            "municipalities": [{"code": "131016", "name": "千代田区", "prefecture": "東京都", "online": true}],
+            "facilities": [{"id": "f", "name": "園", "municipality": "131016",
+              "hours": {"tue": ["07:00", "19:00"]},
+              "capacity": [{"days": ["tue"], "from": "07:00", "to": "19:00", "regular": 2, "flexible": 3}]}],
+            "children": [
+              {"id": "c1", "name": "子", "birth_date": "2024-05-01", "municipality": "131016",
+               "certified": ["2025-04-01", "2026-03-31"], "approvals": [{"facility": "f", "interview_date": "2025-12-01"}]},
+              {"id": "c2", "name": "子", "birth_date": "2024-06-01", "municipality": "131016"},
+              {"id": "c3", "name": "子", "birth_date": "2024-07-01", "municipality": "131016"}]}"#,
+        )
+        .unwrap();
+        for (id, date) in [("b1", "2026-01-20"), ("b2", "2026-01-27")] {
+            let r: BookRequest = serde_json::from_value(serde_json::json!({"id": id, "child": "c1", "facility": "f",
+                "kind": "flexible", "date": date, "from": "10:00", "to": "12:00"}))
+            .unwrap();
+            w.book(&r).unwrap();
+        }
+        w.to_json()
+    }
+
+    fn reordered(text: &str, order: &[&str]) -> String {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        format!("{{{}}}", order.iter().map(|k| format!("{k:?}:{}", v[*k])).collect::<Vec<_>>().join(","))
+    }
+
+    /// Every order of the fields restores on this path (not through `from_json`'s second parse).
+    #[test]
+    fn fields_in_any_order_restore_here() {
+        let text = save();
+        let want = World::from_json(&text).unwrap().canonical_json();
+        for order in [
+            ["now", "municipalities", "facilities", "children", "bookings"],
+            ["bookings", "now", "municipalities", "facilities", "children"],
+            ["now", "municipalities", "children", "facilities", "bookings"],
+            ["children", "bookings", "facilities", "municipalities", "now"],
+        ] {
+            let w = super::restore(&reordered(&text, &order)).expect("valid JSON").expect("restores");
+            assert_eq!(w.canonical_json(), want, "{order:?}");
+        }
+    }
+
+    /// A field given twice is refused wherever it comes, as parsing the whole save refuses it.
+    #[test]
+    fn a_field_twice_is_refused() {
+        let text = save();
+        for (field, value) in [("now", "\"2026-01-13T09:00\""), ("facilities", "[]"), ("children", "[]")] {
+            let twice = text.replacen("\"bookings\":", &format!("{field:?}:{value},\"bookings\":"), 1);
+            let e = super::restore(&twice).expect_err("refused").to_string();
+            assert!(e.contains(&format!("duplicate field `{field}`")), "{e}");
+        }
+        let twice = format!("{},\"bookings\":[]}}", &text[..text.len() - 1]);
+        assert!(super::restore(&twice).unwrap_err().to_string().contains("duplicate field `bookings`"));
     }
 }
