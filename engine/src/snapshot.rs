@@ -265,18 +265,23 @@ impl Restorer {
                         format!("id: {:?} is not an occurrence id `series#k` of a regular booking", b.id),
                     ));
                 }
-                // A series is made at its first occurrence; each next one must follow.
-                let s = match self.w.lookup(sid) {
-                    Some(IdRef::Series(s)) => s,
-                    Some(IdRef::Booking(_)) => {
-                        return Err(at(i, format!("id: series {sid:?} is also a booking's id")));
-                    }
-                    None => {
-                        let s = self.w.series.len() as u32;
-                        self.w.series.push(Series { id: sid.into(), occurrences: Vec::new() });
-                        self.w.ids.insert(sid, IdRef::Series(s));
-                        s
-                    }
+                // A series is made at its first occurrence; each next one must follow (usually right
+                // after it: the last series is tried first).
+                let last = self.w.series.len().checked_sub(1);
+                let s = match last.filter(|&l| *self.w.series[l].id == *sid) {
+                    Some(l) => l as u32,
+                    None => match self.w.lookup(sid) {
+                        Some(IdRef::Series(s)) => s,
+                        Some(IdRef::Booking(_)) => {
+                            return Err(at(i, format!("id: series {sid:?} is also a booking's id")));
+                        }
+                        None => {
+                            let s = self.w.series.len() as u32;
+                            self.w.series.push(Series { id: sid.into(), occurrences: Vec::new() });
+                            self.w.ids.insert(sid, IdRef::Series(s));
+                            s
+                        }
+                    },
                 };
                 let have = self.w.series[s as usize].occurrences.len() as u32;
                 if k != have + 1 {

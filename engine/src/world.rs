@@ -184,8 +184,8 @@ fn ages(birth: Date) -> (Jd, ClassBounds) {
 const NO_CLASS: u8 = u8::MAX;
 
 /// The children's half of `link_all`: each child's bookings and live months, in booking order (a
-/// counting sort by child); returns each booking's age class on its day.
-fn link_children(bookings: &[Booking], children: &mut [Child]) -> Vec<u8> {
+/// counting sort by child).
+fn link_children(bookings: &[Booking], children: &mut [Child]) {
     let n = bookings.len();
     let mut start = vec![0usize; children.len() + 1];
     for bk in bookings {
@@ -202,7 +202,6 @@ fn link_children(bookings: &[Booking], children: &mut [Child]) -> Vec<u8> {
         by_child[*at] = (b as u32, bk.day, bk.counted_minutes(), bk.status != Status::Cancelled);
         *at += 1;
     }
-    let mut class = vec![NO_CLASS; n];
     for (ci, c) in children.iter_mut().enumerate() {
         let list = &by_child[start[ci]..start[ci + 1]];
         c.bookings.reserve_exact(list.len());
@@ -213,16 +212,13 @@ fn link_children(bookings: &[Booking], children: &mut [Child]) -> Vec<u8> {
                 m.list.push((day, b));
                 m.counted += counted;
             }
-            class[b as usize] = c.class_on(day).unwrap_or(NO_CLASS);
         }
     }
-    class
 }
 
-/// The days' half of `link_all`: each day's bookings and held places (by facility, day and
-/// booking); returns that order, (facility, day, booking, band, quota held or `NO_CLASS`), for the
-/// age-class counts.
-fn link_days(bookings: &[Booking], facilities: &mut [Facility]) -> Vec<(u32, Jd, u32, Band, u8)> {
+/// The days' half of `link_all`: each day's bookings (by facility, day and booking), held places and
+/// age classes' places (`bounds`: each child's, by index).
+fn link_days(bookings: &[Booking], bounds: &[ClassBounds], facilities: &mut [Facility]) {
     // By facility first, a counting sort (stable: each facility's bookings stay in booking order),
     // then each facility's few hundred by day, in cache.
     let mut start = vec![0usize; facilities.len() + 1];
@@ -233,11 +229,18 @@ fn link_days(bookings: &[Booking], facilities: &mut [Facility]) -> Vec<(u32, Jd,
         start[i] += start[i - 1];
     }
     let mut next = start.clone();
-    let mut by_day: Vec<(u32, Jd, u32, Band, u8)> = vec![(0, 0, 0, Band { from: 0, to: 0 }, 0); bookings.len()];
+    // (facility, day, booking, band, quota held or NO_CLASS, age class or NO_CLASS)
+    let mut by_day: Vec<(u32, Jd, u32, Band, u8, u8)> =
+        vec![(0, 0, 0, Band { from: 0, to: 0 }, NO_CLASS, NO_CLASS); bookings.len()];
     for (b, bk) in bookings.iter().enumerate() {
-        let quota = if bk.holds_quota() { bk.kind.usage().expect("usage").quota() as u8 } else { NO_CLASS };
+        let (quota, class) = if bk.holds_quota() {
+            let class = bounds[bk.child as usize].class_on(bk.day).unwrap_or(NO_CLASS);
+            (bk.kind.usage().expect("usage").quota() as u8, class)
+        } else {
+            (NO_CLASS, NO_CLASS)
+        };
         let at = &mut next[bk.facility as usize];
-        by_day[*at] = (bk.facility, bk.day, b as u32, bk.band, quota);
+        by_day[*at] = (bk.facility, bk.day, b as u32, bk.band, quota, class);
         *at += 1;
     }
     for f in 0..facilities.len() {
@@ -246,16 +249,20 @@ fn link_days(bookings: &[Booking], facilities: &mut [Facility]) -> Vec<(u32, Jd,
     for group in by_day.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         let load = facilities[group[0].0 as usize].loads.get_or_insert_with(group[0].1, DayLoad::new);
         load.bookings.extend(group.iter().map(|t| t.2));
-        for &(_, _, _, band, quota) in group {
-            if quota != NO_CLASS {
-                for s in band.slots() {
-                    let h = &mut load.held[quota as usize][s];
+        for &(_, _, _, band, quota, class) in group {
+            if quota == NO_CLASS {
+                continue;
+            }
+            let q = quota as usize;
+            for s in band.slots() {
+                load.held[q][s] = load.held[q][s].saturating_add(1);
+                if class != NO_CLASS {
+                    let h = &mut load.by_class[q][class as usize][s];
                     *h = h.saturating_add(1);
                 }
             }
         }
     }
-    by_day
 }
 
 /// The k of an occurrence id `series#k`: digits without a leading zero, from 1.
@@ -622,17 +629,20 @@ impl World {
     /// Booking by booking this is a few cache misses each (a random child, a random day); here the
     /// bookings are grouped by child, then by facility and day, so that each child and each day is
     /// visited once, in order. The children's half and the days' half touch different parts of the
-    /// world and run on two threads where threads exist; the age-class counts, which need both,
-    /// come last.
+    /// world and run on two threads where threads exist (the days' half reads a copy of the
+    /// children's birthdays for the age classes' places).
     pub(crate) fn link_all(&mut self) {
         let World { bookings, children, facilities, search, .. } = self;
         let bookings: &[Booking] = bookings;
+        // The days' half counts the age classes' places too: it reads the children's birthdays here
+        // (the children's half changes the children meanwhile).
+        let bounds: Vec<ClassBounds> = children.iter().map(|c| c.bounds).collect();
+        let bounds = &bounds;
         let days_half = |facilities: &mut Vec<Facility>, search: &mut SearchIndex| {
-            let by_day = link_days(bookings, facilities);
+            link_days(bookings, bounds, facilities);
             search.rebuild_loads(facilities);
-            by_day
         };
-        let (class, by_day) = std::thread::scope(|scope| {
+        std::thread::scope(|scope| {
             // The days' half gets its part of the world once its thread is running; without threads
             // (WebAssembly) it runs here, after the children's half.
             let (give, take) = std::sync::mpsc::sync_channel::<(&mut Vec<Facility>, &mut SearchIndex)>(1);
@@ -643,27 +653,13 @@ impl World {
             if spawned.is_ok() {
                 give.send(inline.take().expect("given once")).expect("the thread waits for its part");
             }
-            let class = link_children(bookings, children);
-            let by_day = match (spawned, inline) {
+            link_children(bookings, children);
+            match (spawned, inline) {
                 (Ok(handle), _) => handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)).expect("given"),
                 (Err(_), Some((f, s))) => days_half(f, s),
                 (Err(_), None) => unreachable!("the part is given only to a running thread"),
-            };
-            (class, by_day)
-        });
-        for group in by_day.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-            let load = self.facilities[group[0].0 as usize].loads.get_mut(group[0].1).expect("linked");
-            for &(_, _, b, band, quota) in group {
-                let c = class[b as usize];
-                if quota == NO_CLASS || c == NO_CLASS {
-                    continue;
-                }
-                for s in band.slots() {
-                    let h = &mut load.by_class[quota as usize][c as usize][s];
-                    *h = h.saturating_add(1);
-                }
             }
-        }
+        });
     }
 
     /// Recomputes every list and count derived from the bookings (the children's lists, live months
