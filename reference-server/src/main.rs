@@ -6,6 +6,10 @@ use std::process::ExitCode;
 mod scenario_cmd;
 mod serve;
 
+/// See docs/DECISIONS.md ("The native binaries' allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: tsuen scenario [--json] FILE...\n       tsuen serve [--addr 127.0.0.1:8080] [--data DIR] [--demo] [--now YYYY-MM-DDTHH:MM]";
 
 fn main() -> ExitCode {

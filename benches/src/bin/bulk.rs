@@ -11,6 +11,13 @@
 
 use std::time::Instant;
 
+/// The portal's allocator (`tsuen serve`), so that the figures are the product's: see docs/DECISIONS.md.
+/// `--features system-alloc` builds it with the system's allocator instead (the figures of both are in
+/// docs/PERFORMANCE.md).
+#[cfg(not(feature = "system-alloc"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use tsuen::World;
 use tsuen_benches::{Config, book_all, cpu_secs_since, peak_rss_bytes, plan, thread_cpu_ns};
 
