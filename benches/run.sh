@@ -41,6 +41,7 @@ fi
 
 for i in $(seq 1 "$RUNS"); do
   echo "== bulk run $i (random order); $(uptime)"
+  target/release/memlat  # the VM's memory latency at this minute: the bulk figures follow it
   target/release/bulk | tee "$OUT/bulk-random-$i.log"
 done
 echo "== bulk, one request at a time (World::book, not book_many); $(uptime)"
@@ -50,6 +51,7 @@ target/release/bulk --sorted | tee "$OUT/bulk-sorted.log"
 echo "== restore alone (fresh process); $(uptime)"
 target/release/bulk --save "$OUT/world-1m.json" > "$OUT/bulk-save.log"
 for i in $(seq 1 "$RUNS"); do
+  target/release/memlat
   target/release/bulk --restore "$OUT/world-1m.json" | tee "$OUT/restore-$i.log"
 done
 rm -f "$OUT/world-1m.json"
