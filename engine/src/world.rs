@@ -183,17 +183,24 @@ fn ages(birth: Date) -> (Jd, ClassBounds) {
 /// "No age class" and "holds no place" in `link_all`'s per-booking bytes.
 const NO_CLASS: u8 = u8::MAX;
 
-/// The children's half of `link_all`: each child's bookings and live months, in booking order (a
-/// counting sort by child).
-fn link_children(bookings: &[Booking], children: &mut [Child]) {
-    let n = bookings.len();
-    let mut start = vec![0usize; children.len() + 1];
-    for bk in bookings {
-        start[bk.child as usize + 1] += 1;
+/// Where each group starts when items with these keys (below `groups`) are put in groups, in order:
+/// a counting sort's offsets (and, last, the number of items).
+fn group_starts(groups: usize, keys: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut start = vec![0usize; groups + 1];
+    for k in keys {
+        start[k + 1] += 1;
     }
     for i in 1..start.len() {
         start[i] += start[i - 1];
     }
+    start
+}
+
+/// The children's half of `link_all`: each child's bookings and live months, in booking order (a
+/// counting sort by child).
+fn link_children(bookings: &[Booking], children: &mut [Child]) {
+    let n = bookings.len();
+    let start = group_starts(children.len(), bookings.iter().map(|bk| bk.child as usize));
     let mut next = start.clone();
     // (booking, day, minutes counted, live)
     let mut by_child = vec![(0u32, 0 as Jd, 0u32, false); n];
@@ -221,13 +228,7 @@ fn link_children(bookings: &[Booking], children: &mut [Child]) {
 fn link_days(bookings: &[Booking], bounds: &[ClassBounds], facilities: &mut [Facility]) {
     // By facility first, a counting sort (stable: each facility's bookings stay in booking order),
     // then each facility's few hundred by day, in cache.
-    let mut start = vec![0usize; facilities.len() + 1];
-    for bk in bookings {
-        start[bk.facility as usize + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
+    let start = group_starts(facilities.len(), bookings.iter().map(|bk| bk.facility as usize));
     let mut next = start.clone();
     // (facility, day, booking, band, quota held or NO_CLASS, age class or NO_CLASS)
     let mut by_day: Vec<(u32, Jd, u32, Band, u8, u8)> =
