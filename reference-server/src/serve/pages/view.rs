@@ -164,28 +164,8 @@ pub(crate) fn layout(v: &Visit, title: &str, body: Markup) -> Markup {
                         a.brand href="/" { "つうえんポータル" }
                         nav aria-label="メニュー" {
                             ul {
-                                @match user.map(|a| a.role) {
-                                    Some(Role::Parent) => {
-                                        li { a href="/mypage" { "マイページ" } }
-                                        li { a href="/facilities" { "施設をさがす" } }
-                                    }
-                                    Some(Role::Facility) => {
-                                        li { a href="/staff" { "予約の確認" } }
-                                        li { a href="/staff/day" { "本日の登降園" } }
-                                        li { a href="/staff/setup" { "施設の設定" } }
-                                        li { a href="/staff/codes" { "印刷用コード" } }
-                                        li { a href="/staff/claim" { "請求" } }
-                                    }
-                                    Some(Role::Municipality) => {
-                                        li { a href="/city" { "利用者登録の認定" } }
-                                        li { a href="/city/facilities" { "施設" } }
-                                        li { a href="/city/claims" { "利用実績・請求" } }
-                                        li { a href="/city/audit" { "操作履歴" } }
-                                        li { a href="/city/outbox" { "送信メール" } }
-                                    }
-                                    None => {
-                                        li { a href="/login" { "ログイン" } }
-                                    }
+                                @for (href, label) in menu(user.map(|a| a.role)) {
+                                    li { a href=(href) { (label) } }
                                 }
                                 @if let Some(a) = user {
                                     li {
@@ -337,6 +317,28 @@ pub(crate) fn pending(title: &str, text: &str) -> Markup {
             h2 { (title) " " span.badge.badge-soon { "準備中" } }
             p { (text) }
         }
+    }
+}
+
+/// The menu's links (address, label) for a role, or for a visitor not logged in.
+fn menu(role: Option<Role>) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Some(Role::Parent) => &[("/mypage", "マイページ"), ("/facilities", "施設をさがす")],
+        Some(Role::Facility) => &[
+            ("/staff", "予約の確認"),
+            ("/staff/day", "本日の登降園"),
+            ("/staff/setup", "施設の設定"),
+            ("/staff/codes", "印刷用コード"),
+            ("/staff/claim", "請求"),
+        ],
+        Some(Role::Municipality) => &[
+            ("/city", "利用者登録の認定"),
+            ("/city/facilities", "施設"),
+            ("/city/claims", "利用実績・請求"),
+            ("/city/audit", "操作履歴"),
+            ("/city/outbox", "送信メール"),
+        ],
+        None => &[("/login", "ログイン")],
     }
 }
 
